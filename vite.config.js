@@ -1,0 +1,52 @@
+// The page lives in web/; public/ (shipped models, and the generated wasm/ and data/) is served
+// as is at the site root. Both servers send the cross-origin isolation headers that
+// SharedArrayBuffer, and so the threads build of the engine, need.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const fromHere = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+const port = Number(process.env.PORT) || 8080;
+const server = { host: '127.0.0.1', port, strictPort: true, headers: isolationHeaders };
+
+// Vite's static server labels every *.gz file `Content-Encoding: gzip`, so the browser would
+// inflate the MNIST files itself while the page expects the compressed bytes (it inflates them
+// with DecompressionStream and reports progress against Content-Length). Serve them as plain
+// application/gzip files instead, in the dev server and in the preview server alike.
+function serveGzipAsFile() {
+  const middleware = (req, res, next) => {
+    if (/\.gz(\?|$)/.test(req.url ?? '')) {
+      const writeHead = res.writeHead;
+      res.writeHead = function (status, ...rest) {
+        const headers = rest.find((x) => x && typeof x === 'object');
+        if (headers) {
+          for (const key of Object.keys(headers)) {
+            if (/^content-(encoding|type)$/i.test(key)) delete headers[key];
+          }
+        }
+        res.removeHeader('Content-Encoding');
+        res.setHeader('Content-Type', 'application/gzip');
+        return writeHead.call(this, status, ...rest);
+      };
+    }
+    next();
+  };
+  return {
+    name: 'serve-gzip-as-file',
+    configureServer: (s) => void s.middlewares.use(middleware),
+    configurePreviewServer: (s) => void s.middlewares.use(middleware),
+  };
+}
+
+export default defineConfig({
+  root: fromHere('./web'),
+  publicDir: fromHere('./public'),
+  build: { outDir: fromHere('./dist'), emptyOutDir: true },
+  server,
+  preview: server,
+  plugins: [serveGzipAsFile()],
+});
