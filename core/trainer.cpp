@@ -1,0 +1,129 @@
+#include "trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+namespace cnn {
+
+void check_compatible(const Model& model, const Dataset& data, const char* what) {
+    const Shape& in = model.input_shape();
+    if (in.h != data.rows || in.w != data.cols || in.c != 1)
+        throw std::invalid_argument(std::string("the ") + what + " images are " + std::to_string(data.rows) + "x" +
+                                    std::to_string(data.cols) + " but the model '" + model.name() + "' expects " +
+                                    in.str() + " inputs");
+    const Shape& out = model.output_shape();
+    if (out.rank != 1 || out.c < kMaxLabel + 1)
+        throw std::invalid_argument("the model's output " + out.str() + " must be " + std::to_string(kMaxLabel + 1) +
+                                    " class scores (end with Flatten/Dense(" + std::to_string(kMaxLabel + 1) + "))");
+    if (!model.ends_with_softmax())
+        throw std::invalid_argument("the model must end with a softmax activation: it is trained with sparse "
+                                    "categorical cross-entropy on class probabilities");
+}
+
+Trainer::Trainer(Model& model, const Dataset& train, TrainConfig config)
+    : model_(model), train_(train), config_(config), optimizer_(config.optimizer, model.param_count()), rng_(config.seed) {
+    check_compatible(model, train, "training");
+    if (config_.batch_size < 1 || config_.batch_size > 4096)
+        throw std::invalid_argument("batch size must be between 1 and 4096 (got " + std::to_string(config_.batch_size) + ")");
+    if (config_.epochs < 1) throw std::invalid_argument("epochs must be at least 1 (got " + std::to_string(config_.epochs) + ")");
+    const int64_t in = model.input_shape().size(), classes = model.output_shape().c;
+    x_.resize(config_.batch_size * in);
+    y_.resize(config_.batch_size);
+    probs_.resize(config_.batch_size * classes);
+    dlogits_.resize(config_.batch_size * classes);
+    order_.resize(train.count);
+}
+
+int64_t Trainer::steps_per_epoch() const { return (train_.count + config_.batch_size - 1) / config_.batch_size; }
+
+// Keras shuffles the whole training set at the start of each epoch (Fisher-Yates here).
+void Trainer::start_epoch() {
+    std::iota(order_.begin(), order_.end(), 0u);
+    for (int64_t i = train_.count - 1; i > 0; --i) std::swap(order_[i], order_[rng_.below(static_cast<uint32_t>(i + 1))]);
+    epoch_loss_sum_ = 0, epoch_correct_ = 0, epoch_seen_ = 0;
+}
+
+StepStats Trainer::run(int64_t steps) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<float> saved_params = model_.params();
+    const Optimizer::State saved_state = optimizer_.state();
+    const int64_t per_epoch = steps_per_epoch(), classes = model_.output_shape().c;
+    double loss_sum = 0;
+    int64_t correct = 0, seen = 0, ran = 0;
+    for (; ran < steps && !done(); ++ran) {
+        const int64_t in_epoch = step_ % per_epoch;
+        if (in_epoch == 0) start_epoch();
+        const int64_t first = in_epoch * config_.batch_size;
+        const int64_t n = std::min<int64_t>(config_.batch_size, train_.count - first);
+        train_.gather(order_.data() + first, n, x_.data(), y_.data());
+
+        model_.forward(x_.data(), n, true, &rng_);
+        int64_t batch_correct = 0;
+        double batch_loss = softmax_cross_entropy(probs_.data(), dlogits_.data(), model_.logits(), y_.data(), n, classes,
+                                                  &batch_correct);
+        if (!std::isfinite(batch_loss)) {
+            model_.params() = saved_params;
+            optimizer_.restore(saved_state);
+            step_ -= ran;
+            throw std::runtime_error("the loss became " + std::string(std::isnan(batch_loss) ? "NaN" : "infinite") +
+                                     " at step " + std::to_string(step_ + ran + 1) +
+                                     "; training stopped and the weights were restored to step " + std::to_string(step_) +
+                                     ". Try a lower learning rate (now " + std::to_string(config_.optimizer.learning_rate) + ")");
+        }
+        model_.zero_grads();
+        model_.backward(dlogits_.data(), n);
+        optimizer_.step(model_.params().data(), model_.grads().data());
+        ++step_;
+
+        loss_sum += batch_loss, correct += batch_correct, seen += n;
+        epoch_loss_sum_ += batch_loss, epoch_correct_ += batch_correct, epoch_seen_ += n;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    StepStats s;
+    if (seen) s.loss = loss_sum / seen, s.accuracy = double(correct) / seen;
+    if (epoch_seen_) s.epoch_loss = epoch_loss_sum_ / epoch_seen_, s.epoch_accuracy = double(epoch_correct_) / epoch_seen_;
+    s.step = step_;
+    s.epoch = std::min<int64_t>((step_ - (ran > 0 ? 1 : 0)) / per_epoch, config_.epochs - 1);
+    s.steps_per_epoch = per_epoch;
+    s.total_steps = total_steps();
+    s.images_per_sec = seconds > 0 ? seen / seconds : 0;
+    s.done = done();
+    return s;
+}
+
+Evaluation evaluate(Model& model, const Dataset& data, int64_t limit, int64_t batch) {
+    check_compatible(model, data, "test");
+    Evaluation e;
+    e.count = limit > 0 ? std::min(limit, data.count) : data.count;
+    const int64_t in = model.input_shape().size(), classes = model.output_shape().c;
+    std::vector<float> x(batch * in), probs(batch * classes);
+    std::vector<uint8_t> y(batch);
+    std::vector<uint32_t> indices(batch);
+    double loss = 0;
+    int64_t correct = 0;
+    for (int64_t first = 0; first < e.count; first += batch) {
+        const int64_t n = std::min(batch, e.count - first);
+        std::iota(indices.begin(), indices.begin() + n, static_cast<uint32_t>(first));
+        data.gather(indices.data(), n, x.data(), y.data());
+        model.forward(x.data(), n, false);
+        loss += softmax_cross_entropy(probs.data(), nullptr, model.logits(), y.data(), n, classes, &correct);
+        for (int64_t b = 0; b < n; ++b) {
+            const float* p = probs.data() + b * classes;
+            int64_t predicted = std::max_element(p, p + kMaxLabel + 1) - p;
+            ++e.confusion[y[b]][predicted];
+        }
+    }
+    e.loss = loss / e.count;
+    e.accuracy = double(correct) / e.count;
+    return e;
+}
+
+std::vector<float> predict(Model& model, const float* image) {
+    const float* out = model.forward(image, 1, false);
+    return std::vector<float>(out, out + model.output_shape().c);
+}
+
+}  // namespace cnn

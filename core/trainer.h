@@ -1,0 +1,76 @@
+// model.fit, step by step: shuffled mini-batches every epoch, softmax + sparse categorical
+// cross-entropy, one optimiser update per batch. Steps can be run in chunks so a caller (the
+// CLI's progress line, the page's worker) regains control between them.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "dataset.h"
+#include "model.h"
+#include "optimizer.h"
+#include "rng.h"
+
+namespace cnn {
+
+struct TrainConfig {
+    OptimizerConfig optimizer;
+    int batch_size = 32;
+    int epochs = 1;
+    uint64_t seed = 1;  // shuffling and dropout
+};
+
+struct StepStats {
+    double loss = 0, accuracy = 0;              // mean over the steps just run
+    double epoch_loss = 0, epoch_accuracy = 0;  // running mean over the current epoch (what Keras prints)
+    int64_t step = 0, epoch = 0;                // steps done in total; epoch in progress (0-based)
+    int64_t steps_per_epoch = 0, total_steps = 0;
+    double images_per_sec = 0;
+    bool done = false;
+};
+
+struct Evaluation {
+    double loss = 0, accuracy = 0;
+    int64_t count = 0;
+    std::array<std::array<int64_t, kMaxLabel + 1>, kMaxLabel + 1> confusion{};  // [true][predicted]
+};
+
+// Checks that a model can be trained/evaluated on a dataset (input shape, enough classes).
+void check_compatible(const Model& model, const Dataset& data, const char* what);
+
+class Trainer {
+public:
+    // The model and data must outlive the trainer. Throws std::invalid_argument when they do not fit.
+    Trainer(Model& model, const Dataset& train, TrainConfig config);
+
+    // Runs up to `steps` batches (stops at the end of the last epoch). A non-finite loss
+    // restores the weights and optimiser state from before this call and throws std::runtime_error.
+    StepStats run(int64_t steps);
+    bool done() const { return step_ >= total_steps(); }
+    int64_t steps_per_epoch() const;
+    int64_t total_steps() const { return steps_per_epoch() * config_.epochs; }
+    const TrainConfig& config() const { return config_; }
+
+private:
+    void start_epoch();
+
+    Model& model_;
+    const Dataset& train_;
+    TrainConfig config_;
+    Optimizer optimizer_;
+    Rng rng_;
+    std::vector<uint32_t> order_;
+    int64_t step_ = 0;
+    double epoch_loss_sum_ = 0;
+    int64_t epoch_correct_ = 0, epoch_seen_ = 0;
+    std::vector<float> x_, probs_, dlogits_;
+    std::vector<uint8_t> y_;
+};
+
+// Test-set loss, accuracy and confusion matrix in batches (limit 0 = every image).
+Evaluation evaluate(Model& model, const Dataset& data, int64_t limit = 0, int64_t batch = 100);
+
+// Class probabilities for one image of the model's input size (values in [0, 1]).
+std::vector<float> predict(Model& model, const float* image);
+
+}  // namespace cnn

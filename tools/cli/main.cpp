@@ -1,0 +1,278 @@
+// cnn — the native command-line trainer: train, eval, summary, predict.
+// Errors print one line naming the file and the problem, and exit 1.
+#include <zlib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+#include <thread>
+#include <unistd.h>
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/model_io.h"
+#include "core/parallel.h"
+#include "core/trainer.h"
+
+namespace fs = std::filesystem;
+using namespace cnn;
+
+namespace {
+
+const char* kUsage =
+    "usage:\n"
+    "  cnn train   --data DIR [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd|rmsprop]\n"
+    "              [--seed S] [--limit N] [--model CONFIG.json] [--out DIR] [--threads T]\n"
+    "  cnn eval    --data DIR --model DIR [--threads T]\n"
+    "  cnn summary [--model CONFIG.json|DIR]\n"
+    "  cnn predict --model DIR --images IDX [--limit N]\n"
+    "DIR for --data holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and\n"
+    "t10k-labels-idx1-ubyte, raw or .gz. Without --model, train uses the tutorial's Basic_CNN.\n";
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Reads a whole file; gzip is decompressed transparently (zlib passes plain files through).
+std::vector<uint8_t> read_file(const fs::path& path) {
+    if (!fs::exists(path)) throw std::runtime_error(path.string() + ": no such file");
+    if (fs::is_directory(path)) throw std::runtime_error(path.string() + ": is a directory, not a file");
+    gzFile f = gzopen(path.string().c_str(), "rb");
+    if (!f) throw std::runtime_error(path.string() + ": cannot be opened");
+    std::vector<uint8_t> bytes;
+    uint8_t buffer[1 << 16];
+    for (;;) {
+        int n = gzread(f, buffer, sizeof buffer);
+        if (n < 0) {
+            int code = 0;
+            std::string why = gzerror(f, &code);
+            gzclose(f);
+            throw std::runtime_error(path.string() + ": corrupt gzip data (" + why + ")");
+        }
+        if (n == 0) break;
+        bytes.insert(bytes.end(), buffer, buffer + n);
+    }
+    gzclose(f);
+    return bytes;
+}
+
+std::string read_text(const fs::path& path) {
+    auto bytes = read_file(path);
+    return std::string(bytes.begin(), bytes.end());
+}
+
+void write_file(const fs::path& path, const void* data, size_t size) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+    if (!out) throw std::runtime_error(path.string() + ": cannot be written");
+}
+
+// An IDX file by its standard name, raw or gzip-compressed.
+fs::path find_idx(const fs::path& dir, const std::string& name) {
+    for (const auto& candidate : {dir / name, dir / (name + ".gz")})
+        if (fs::exists(candidate)) return candidate;
+    throw std::runtime_error((dir / name).string() + ": no such file (nor " + name + ".gz)");
+}
+
+Dataset load_split(const fs::path& dir, const std::string& prefix) {
+    fs::path images = find_idx(dir, prefix + "-images-idx3-ubyte"), labels = find_idx(dir, prefix + "-labels-idx1-ubyte");
+    return parse_idx(read_file(images), read_file(labels), images.string(), labels.string());
+}
+
+// A saved model: a directory with model.json and its shards, or the model.json itself.
+Model load_saved(const fs::path& where) {
+    fs::path json_path = fs::is_directory(where) ? where / "model.json" : where;
+    std::string text = read_text(json_path);
+    std::vector<uint8_t> weights;
+    try {
+        for (const auto& shard : weight_shard_paths(text)) {
+            auto bytes = read_file(json_path.parent_path() / shard);
+            weights.insert(weights.end(), bytes.begin(), bytes.end());
+        }
+        return load_model(text, weights);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(json_path.string() + ": " + e.what());
+    }
+}
+
+// An architecture: a config JSON file, or a saved model's model.json (its weights ignored).
+ModelSpec load_spec(const fs::path& where) {
+    fs::path json_path = fs::is_directory(where) ? where / "model.json" : where;
+    try {
+        return parse_model_config(read_text(json_path));
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(json_path.string() + ": " + e.what());
+    }
+}
+
+struct Args {
+    std::string command;
+    std::map<std::string, std::string> options;
+
+    bool has(const std::string& k) const { return options.count(k) > 0; }
+    std::string get(const std::string& k, const std::string& fallback = "") const {
+        auto it = options.find(k);
+        return it == options.end() ? fallback : it->second;
+    }
+    std::string require(const std::string& k) const {
+        if (!has(k)) throw UsageError("cnn " + command + ": --" + k + " is required");
+        return get(k);
+    }
+    double number(const std::string& k, double fallback) const {
+        if (!has(k)) return fallback;
+        try {
+            size_t used = 0;
+            double v = std::stod(get(k), &used);
+            if (used == get(k).size()) return v;
+        } catch (const std::exception&) {
+        }
+        throw UsageError("cnn " + command + ": --" + k + " needs a number, not '" + get(k) + "'");
+    }
+    int64_t integer(const std::string& k, int64_t fallback) const {
+        double v = number(k, double(fallback));
+        if (v != double(int64_t(v))) throw UsageError("cnn " + command + ": --" + k + " needs a whole number, not '" + get(k) + "'");
+        return int64_t(v);
+    }
+};
+
+Args parse_args(int argc, char** argv, const std::map<std::string, std::vector<std::string>>& allowed) {
+    if (argc < 2) throw UsageError("cnn: a command is required");
+    Args a;
+    a.command = argv[1];
+    auto it = allowed.find(a.command);
+    if (it == allowed.end()) throw UsageError("cnn: unknown command '" + a.command + "'");
+    for (int i = 2; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg.rfind("--", 0) != 0) throw UsageError("cnn " + a.command + ": unexpected argument '" + arg + "'");
+        std::string key = arg.substr(2);
+        if (std::find(it->second.begin(), it->second.end(), key) == it->second.end())
+            throw UsageError("cnn " + a.command + ": unknown option --" + key);
+        if (i + 1 >= argc) throw UsageError("cnn " + a.command + ": --" + key + " needs a value");
+        a.options[key] = argv[++i];
+    }
+    return a;
+}
+
+void print_evaluation(const Evaluation& e) {
+    std::printf("test: loss %.4f  accuracy %.2f%% (%lld images)\n", e.loss, 100.0 * e.accuracy, (long long)e.count);
+}
+
+int train(const Args& a) {
+    fs::path data = a.require("data");
+    Dataset train_set = load_split(data, "train"), test_set = load_split(data, "t10k");
+    if (a.has("limit")) {
+        int64_t limit = a.integer("limit", 0);
+        if (limit < 1) throw UsageError("cnn train: --limit must be at least 1");
+        if (limit < train_set.count) {
+            train_set.count = limit;
+            train_set.images.resize(limit * train_set.image_size());
+            train_set.labels.resize(limit);
+        }
+    }
+    TrainConfig config;
+    config.optimizer = optimizer_defaults(a.get("optimizer", "adam"));
+    config.optimizer.learning_rate = float(a.number("lr", config.optimizer.learning_rate));
+    config.batch_size = int(a.integer("batch", 32));
+    config.epochs = int(a.integer("epochs", 1));
+    config.seed = uint64_t(a.integer("seed", 1));
+
+    Model model(a.has("model") ? load_spec(a.get("model")) : basic_cnn_spec());
+    Rng init_rng(config.seed);
+    model.init_weights(init_rng);
+    Trainer trainer(model, train_set, config);
+    std::printf("training %s (%lld params) on %lld images: %s lr %g, batch %d, %d epoch(s), %d thread(s)\n",
+                model.name().c_str(), (long long)model.param_count(), (long long)train_set.count,
+                optimizer_name(config.optimizer.kind), config.optimizer.learning_rate, config.batch_size, config.epochs,
+                num_threads());
+    const auto start = std::chrono::steady_clock::now();
+    auto epoch_start = start;
+    bool tty = isatty(fileno(stdout));
+    while (!trainer.done()) {
+        StepStats s = trainer.run(50);
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+        const int64_t in_epoch = (s.step - 1) % s.steps_per_epoch + 1;
+        if (tty || in_epoch == s.steps_per_epoch || in_epoch % 500 == 0)
+            std::printf("%sepoch %lld/%d  step %lld/%lld  loss %.4f  accuracy %.2f%%  %.0f img/s%s", tty ? "\r" : "",
+                        (long long)s.epoch + 1, config.epochs, (long long)in_epoch, (long long)s.steps_per_epoch,
+                        s.epoch_loss, 100.0 * s.epoch_accuracy, s.images_per_sec, tty ? "" : "\n");
+        std::fflush(stdout);
+        if (in_epoch == s.steps_per_epoch) {
+            if (tty) std::printf("\n");
+            std::printf("epoch %lld done in %.1f s; ", (long long)s.epoch + 1, elapsed);
+            print_evaluation(evaluate(model, test_set));
+            epoch_start = std::chrono::steady_clock::now();
+        }
+    }
+    fs::path out = a.get("out", "trained-model");
+    fs::create_directories(out);
+    SavedModel saved = save_model(model);
+    write_file(out / "model.json", saved.model_json.data(), saved.model_json.size());
+    write_file(out / kWeightsFileName, saved.weights.data(), saved.weights.size());
+    std::printf("saved %s\n", (out / "model.json").string().c_str());
+    return 0;
+}
+
+int eval(const Args& a) {
+    fs::path data = a.require("data");
+    Model model = load_saved(a.require("model"));
+    Dataset test_set = load_split(data, "t10k");
+    print_evaluation(evaluate(model, test_set));
+    return 0;
+}
+
+int summary(const Args& a) {
+    Model model(a.has("model") ? load_spec(a.get("model")) : basic_cnn_spec());
+    std::fputs(model.summary().c_str(), stdout);
+    return 0;
+}
+
+int predict_images(const Args& a) {
+    Model model = load_saved(a.require("model"));
+    fs::path images = a.require("images");
+    Dataset set = parse_idx_images(read_file(images), images.string());
+    const int64_t limit = a.has("limit") ? std::min<int64_t>(a.integer("limit", 0), set.count) : set.count;
+    if (set.rows != model.input_shape().h || set.cols != model.input_shape().w)
+        throw std::runtime_error(images.string() + ": images are " + std::to_string(set.rows) + "x" + std::to_string(set.cols) +
+                                 " but the model expects " + model.input_shape().str());
+    std::vector<float> x(set.image_size());
+    for (uint32_t i = 0; i < limit; ++i) {
+        set.gather(&i, 1, x.data(), nullptr);
+        std::vector<float> p = predict(model, x.data());
+        size_t best = std::max_element(p.begin(), p.end()) - p.begin();
+        std::printf("%u %zu", i, best);
+        for (float v : p) std::printf(" %.6f", v);
+        std::printf("\n");
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::map<std::string, std::vector<std::string>> allowed = {
+        {"train", {"data", "epochs", "batch", "lr", "optimizer", "seed", "limit", "model", "out", "threads"}},
+        {"eval", {"data", "model", "threads"}},
+        {"summary", {"model"}},
+        {"predict", {"model", "images", "limit", "threads"}},
+    };
+    try {
+        Args a = parse_args(argc, argv, allowed);
+        set_num_threads(int(a.integer("threads", std::max(1u, std::thread::hardware_concurrency()))));
+        if (a.command == "train") return train(a);
+        if (a.command == "eval") return eval(a);
+        if (a.command == "summary") return summary(a);
+        return predict_images(a);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "%s\n%s", e.what(), kUsage);
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+}
