@@ -1,0 +1,87 @@
+// The message protocol between the page (main.js) and the training worker (worker.js).
+//
+// Every request the page sends is `{ type, id, ...payload }`. The worker answers each request
+// exactly once, with `{ type: REPLY, id, ok: true, ...result }` or
+// `{ type: REPLY, id, ok: false, error }`. Besides replies, the worker pushes events
+// (`{ type: EVENT_*, ... }`) that carry no id: data-loading progress, training metrics and
+// training-state changes. Large buffers (images, weights, activations) travel as transferables.
+
+/** Requests: page → worker. The comment gives the payload and the result in the reply. */
+export const Request = Object.freeze({
+  /** { wasm?: 'auto'|'simd'|'threads', model?: {modelJson, weights} | null, modelUrl }
+   *  Loads the wasm module and a model: the given one (e.g. from IndexedDB) or the one at modelUrl;
+   *  falls back to modelUrl if the given one fails.
+   *  → { build: 'simd'|'threads', threads, summary, metadata, source: 'given'|'url' } */
+  INIT: 'init',
+  /** { baseUrl } — fetches the four MNIST .gz files, decompresses them, hands them to the engine.
+   *  Emits EVENT_DATA_PROGRESS while downloading. → { train: {count, rows, cols}, test: {...} } */
+  LOAD_DATA: 'loadData',
+  /** { config: {optimizer, learning_rate, batch_size, epochs, seed}, fresh: boolean }
+   *  Starts a training run (fresh = re-initialise the weights first). → { state } at once;
+   *  then EVENT_METRICS after every chunk of steps and EVENT_TRAIN_STATE on every change. */
+  TRAIN: 'train',
+  /** {} — stops after the current chunk. → { state } */
+  PAUSE: 'pause',
+  /** {} — continues a paused run. → { state } */
+  RESUME: 'resume',
+  /** { config? } — runs exactly one training step (idle or paused). → { metrics } */
+  STEP: 'step',
+  /** {} — ends the run after the current chunk; the trained weights stay. → { state } */
+  STOP: 'stop',
+  /** { config? } — new random weights (seed) and optimizer state, step 0. → { summary } */
+  RESET: 'reset',
+  /** { input: Float32Array(784) } — any time, also between training chunks. → { probs: Float32Array(10), ms } */
+  PREDICT: 'predict',
+  /** { input: Float32Array(784), layers?: number[] } — activations of the given layers (default:
+   *  every layer with a spatial output). → { outputs: [{index, name, className, shape, data}] } */
+  LAYER_OUTPUTS: 'layerOutputs',
+  /** { limit } — accuracy on the first `limit` test images (0 = all).
+   *  → { accuracy, loss, count, confusion: number[10][10], misclassified: [{index, label, predicted, image}] } */
+  EVALUATE: 'evaluate',
+  /** {} → { modelJson: string, weights: ArrayBuffer } (TF.js layers format, one shard) */
+  SAVE_MODEL: 'saveModel',
+  /** { modelJson, weights: ArrayBuffer } — the old model stays if this fails. → { summary, metadata } */
+  LOAD_MODEL: 'loadModel',
+  /** { config: string (Keras layer config JSON, '' = Basic_CNN), seed } — new untrained model;
+   *  the old one stays if the config is bad. → { summary, topology } */
+  BUILD_MODEL: 'buildModel',
+  /** {} → { summary, topology } of the current model */
+  DESCRIBE: 'describe',
+});
+
+/** Messages the worker sends. */
+export const Reply = Object.freeze({
+  /** { id, ok, error?, ...result } — the one answer to a request. */
+  REPLY: 'reply',
+  /** { file, loaded, total, done } — bytes of the MNIST download so far (all four files). */
+  EVENT_DATA_PROGRESS: 'dataProgress',
+  /** { loss, accuracy, step, epoch, steps_per_epoch, total_steps, images_per_sec, done, chunkMs } */
+  EVENT_METRICS: 'metrics',
+  /** { epoch, accuracy, loss, count } — validation accuracy after each finished epoch. */
+  EVENT_EPOCH: 'epoch',
+  /** { state: 'idle'|'running'|'paused'|'done'|'stopped', reason? } */
+  EVENT_TRAIN_STATE: 'trainState',
+  /** { message } — a problem that is no answer to a request (e.g. NaN loss mid-run). */
+  EVENT_ERROR: 'workerError',
+});
+
+/** Training states, shared so both sides spell them the same. */
+export const TrainState = Object.freeze({
+  IDLE: 'idle',
+  RUNNING: 'running',
+  PAUSED: 'paused',
+  STOPPED: 'stopped',
+  DONE: 'done',
+});
+
+/** Size of one network input: a 28×28 grayscale image, values 0..1 (pixel / 255). */
+export const INPUT_SIZE = 28 * 28;
+export const NUM_CLASSES = 10;
+
+/** The MNIST files the worker fetches, relative to the data base URL. */
+export const MNIST_FILES = Object.freeze({
+  trainImages: 'train-images-idx3-ubyte.gz',
+  trainLabels: 'train-labels-idx1-ubyte.gz',
+  testImages: 't10k-images-idx3-ubyte.gz',
+  testLabels: 't10k-labels-idx1-ubyte.gz',
+});
