@@ -15,6 +15,7 @@
 namespace cnn {
 namespace {
 
+#if CNN_HAVE_THREADS
 // A parallel_for inside a parallel_for body runs inline: the pool has no spare workers then.
 thread_local bool tls_inside_parallel = false;
 
@@ -23,7 +24,6 @@ int64_t slice_begin(int64_t n, int64_t grain, int slices, int s) {
     return std::min(n, (tiles * s / slices) * grain);
 }
 
-#if CNN_HAVE_THREADS
 // Workers sleep on a condition variable between jobs; a job is published by bumping
 // `generation`, and the caller runs slice 0 itself, then waits for the others.
 class Pool {

@@ -1,0 +1,243 @@
+// The JavaScript face of the core: one Engine object that owns a model, the datasets and a
+// training run. Strings carry JSON (small, self-describing); pixels, probabilities and weights
+// cross as typed arrays copied once. Every C++ error becomes a JS Error with the same message,
+// and the engine stays usable afterwards.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/dataset.h"
+#include "core/model_io.h"
+#include "core/parallel.h"
+#include "core/trainer.h"
+
+using emscripten::val;
+using nlohmann::json;
+using namespace cnn;
+
+namespace {
+
+// Runs fn, turning any C++ exception into a thrown JS Error.
+template <class Fn>
+auto guarded(Fn&& fn) -> decltype(fn()) {
+    std::string message;
+    try {
+        return fn();
+    } catch (const std::exception& e) {
+        message = e.what();
+    } catch (...) {
+        message = "unknown error in the engine";
+    }
+    val::global("Error").new_(message).throw_();
+}
+
+template <class T>
+std::vector<T> copy_typed_array(const val& array, const char* what) {
+    if (array.isUndefined() || array.isNull() || !array["length"].as<bool>())
+        throw std::invalid_argument(std::string(what) + " is empty");
+    std::vector<T> out(array["length"].as<size_t>());
+    val(emscripten::typed_memory_view(out.size(), out.data())).template call<void>("set", array);
+    return out;
+}
+
+// new Float32Array(view) copies out of the wasm heap, so the result survives heap growth.
+template <class T>
+val to_typed_array(const T* data, size_t n, const char* js_type) {
+    return val::global(js_type).new_(emscripten::typed_memory_view(n, data));
+}
+
+json shape_json(const Shape& s) {
+    return s.rank == 1 ? json{nullptr, s.c} : json{nullptr, s.h, s.w, s.c};
+}
+
+}  // namespace
+
+class Engine {
+public:
+    Engine() : model_(std::make_unique<Model>(basic_cnn_spec())) {
+        Rng rng(seed_);
+        model_->init_weights(rng);
+    }
+
+    int setThreads(int n) { return set_num_threads(n); }
+
+    void buildModel(const std::string& config, double seed) {
+        guarded([&] {
+            auto model = std::make_unique<Model>(config.empty() ? basic_cnn_spec() : parse_model_config(config));
+            seed_ = static_cast<uint64_t>(seed);
+            Rng rng(seed_);
+            model->init_weights(rng);
+            replace_model(std::move(model));
+        });
+    }
+
+    std::string summary() const {
+        json layers = json::array();
+        for (const auto& l : model_->layers())
+            layers.push_back({{"name", l.spec.name},
+                              {"class_name", class_name(l.spec.kind)},
+                              {"output_shape", shape_json(l.out)},
+                              {"params", l.kernel_count + l.bias_count}});
+        const Shape& in = model_->input_shape();
+        return json{{"name", model_->name()},
+                    {"input_shape", {in.h, in.w, in.c}},
+                    {"layers", layers},
+                    {"total_params", model_->param_count()},
+                    {"text", model_->summary()}}
+            .dump();
+    }
+
+    std::string topology() const { return model_topology_json(*model_); }
+
+    std::string setData(const std::string& which, val images, val labels) {
+        return guarded([&] {
+            if (which != "train" && which != "test")
+                throw std::invalid_argument("setData: which must be 'train' or 'test', not '" + which + "'");
+            Dataset d = parse_idx(copy_typed_array<uint8_t>(images, (which + " images").c_str()),
+                                  copy_typed_array<uint8_t>(labels, (which + " labels").c_str()), which + " images",
+                                  which + " labels");
+            json info = {{"count", d.count}, {"rows", d.rows}, {"cols", d.cols}};
+            trainer_.reset();
+            (which == "train" ? train_ : test_) = std::move(d);
+            return info.dump();
+        });
+    }
+
+    void setTraining(const std::string& text) {
+        guarded([&] {
+            json j = json::parse(text);
+            TrainConfig c;
+            c.optimizer = optimizer_defaults(j.value("optimizer", std::string("adam")));
+            c.optimizer.learning_rate = j.value("learning_rate", c.optimizer.learning_rate);
+            c.optimizer.momentum = j.value("momentum", 0.0f);
+            c.optimizer.nesterov = j.value("nesterov", false);
+            c.batch_size = j.value("batch_size", 32);
+            c.epochs = j.value("epochs", 1);
+            c.seed = j.value("seed", uint64_t{1});
+            Optimizer check(c.optimizer, 0);  // validates the numbers now, not at the first step
+            if (c.batch_size < 1 || c.batch_size > 4096) throw std::invalid_argument("batch_size must be between 1 and 4096");
+            if (c.epochs < 1 || c.epochs > 1000) throw std::invalid_argument("epochs must be between 1 and 1000");
+            config_ = c;
+            trainer_.reset();
+        });
+    }
+
+    std::string train(int steps) {
+        return guarded([&] {
+            if (train_.count == 0) throw std::invalid_argument("no training data: load the training set first");
+            if (!trainer_) trainer_ = std::make_unique<Trainer>(*model_, train_, config_);
+            StepStats s = trainer_->run(steps);
+            return json{{"loss", s.loss},
+                        {"accuracy", s.accuracy},
+                        {"epoch_loss", s.epoch_loss},
+                        {"epoch_accuracy", s.epoch_accuracy},
+                        {"step", s.step},
+                        {"epoch", s.epoch},
+                        {"steps_per_epoch", s.steps_per_epoch},
+                        {"total_steps", s.total_steps},
+                        {"images_per_sec", s.images_per_sec},
+                        {"done", s.done}}
+                .dump();
+        });
+    }
+
+    // A fresh start from the seed: new weights, new optimiser state, step 0.
+    void resetTraining() {
+        Rng rng(config_.seed);
+        model_->init_weights(rng);
+        trainer_.reset();
+    }
+
+    std::string evaluate(int limit) {
+        return guarded([&] {
+            if (test_.count == 0) throw std::invalid_argument("no test data: load the test set first");
+            Evaluation e = cnn::evaluate(*model_, test_, limit);
+            return json{{"accuracy", e.accuracy}, {"loss", e.loss}, {"count", e.count}, {"confusion", e.confusion}}.dump();
+        });
+    }
+
+    val predict(val pixels) {
+        return guarded([&] {
+            std::vector<float> x = input_image(pixels);
+            std::vector<float> p = cnn::predict(*model_, x.data());
+            return to_typed_array(p.data(), p.size(), "Float32Array");
+        });
+    }
+
+    // The output of layer `index` for one image: {shape: [h, w, c] or [n], data: Float32Array}.
+    val layerOutput(int index, val pixels) {
+        return guarded([&] {
+            if (index < 0 || index >= static_cast<int>(model_->layers().size()))
+                throw std::invalid_argument("layerOutput: layer " + std::to_string(index) + " does not exist (the model has " +
+                                            std::to_string(model_->layers().size()) + " layers)");
+            std::vector<float> x = input_image(pixels);
+            model_->forward(x.data(), 1, false);
+            const Shape& s = model_->layers()[index].out;
+            val result = val::object();
+            result.set("shape", s.rank == 1 ? val::array(std::vector<int>{s.c}) : val::array(std::vector<int>{s.h, s.w, s.c}));
+            result.set("data", to_typed_array(model_->layer_output(index), s.size(), "Float32Array"));
+            return result;
+        });
+    }
+
+    val saveModel() const {
+        SavedModel saved = save_model(*model_);
+        val result = val::object();
+        result.set("modelJson", saved.model_json);
+        result.set("weights", to_typed_array(saved.weights.data(), saved.weights.size(), "Uint8Array"));
+        return result;
+    }
+
+    void loadModel(const std::string& model_json, val weights) {
+        guarded([&] {
+            auto bytes = weights.isUndefined() || weights.isNull() || !weights["length"].as<bool>()
+                             ? std::vector<uint8_t>{}
+                             : copy_typed_array<uint8_t>(weights, "weights");
+            replace_model(std::make_unique<Model>(load_model(model_json, bytes)));
+        });
+    }
+
+private:
+    void replace_model(std::unique_ptr<Model> model) {
+        trainer_.reset();  // it refers to the old model
+        model_ = std::move(model);
+    }
+
+    std::vector<float> input_image(const val& pixels) const {
+        std::vector<float> x = copy_typed_array<float>(pixels, "the image");
+        const int64_t want = model_->input_shape().size();
+        if (static_cast<int64_t>(x.size()) != want)
+            throw std::invalid_argument("the image has " + std::to_string(x.size()) + " values but the model expects " +
+                                        std::to_string(want) + " " + model_->input_shape().str());
+        return x;
+    }
+
+    std::unique_ptr<Model> model_;
+    uint64_t seed_ = 1;
+    Dataset train_, test_;
+    TrainConfig config_;
+    std::unique_ptr<Trainer> trainer_;
+};
+
+EMSCRIPTEN_BINDINGS(cnn_engine) {
+    emscripten::class_<Engine>("Engine")
+        .constructor<>()
+        .function("setThreads", &Engine::setThreads)
+        .function("buildModel", &Engine::buildModel)
+        .function("summary", &Engine::summary)
+        .function("topology", &Engine::topology)
+        .function("setData", &Engine::setData)
+        .function("setTraining", &Engine::setTraining)
+        .function("train", &Engine::train)
+        .function("resetTraining", &Engine::resetTraining)
+        .function("evaluate", &Engine::evaluate)
+        .function("predict", &Engine::predict)
+        .function("layerOutput", &Engine::layerOutput)
+        .function("saveModel", &Engine::saveModel)
+        .function("loadModel", &Engine::loadModel);
+}
