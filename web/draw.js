@@ -26,15 +26,15 @@ export function createDrawPad(canvas, { onChange }) {
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.restore();
+    for (const stroke of strokes) paintStroke(stroke);
+  }
+
+  function paintStroke(stroke) {
     ctx.strokeStyle = '#fff';
     ctx.fillStyle = '#fff';
     ctx.lineWidth = PEN_WIDTH;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    for (const stroke of strokes) paintStroke(stroke);
-  }
-
-  function paintStroke(stroke) {
     if (stroke.length === 1) {
       ctx.beginPath();
       ctx.arc(stroke[0].x, stroke[0].y, PEN_WIDTH / 2, 0, Math.PI * 2);
@@ -62,15 +62,20 @@ export function createDrawPad(canvas, { onChange }) {
     canvas.setPointerCapture(event.pointerId);
     current = [pointOf(event)];
     strokes.push(current);
-    paint();
+    paintStroke(current);
     onChange(strokes, false);
   });
 
   canvas.addEventListener('pointermove', (event) => {
     if (event.pointerId !== activePointer) return;
     const events = event.getCoalescedEvents?.() ?? [event];
+    const from = current.length - 1;
     for (const e of events.length ? events : [event]) current.push(pointOf(e));
-    paint();
+    // Only the new piece of the stroke is painted: the rest is already on the canvas.
+    ctx.beginPath();
+    ctx.moveTo(current[from].x, current[from].y);
+    for (let i = from + 1; i < current.length; i++) ctx.lineTo(current[i].x, current[i].y);
+    ctx.stroke();
     onChange(strokes, false);
   });
 

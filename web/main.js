@@ -34,7 +34,9 @@ const runtime = {
   model: { label: '', testAccuracy: null }, // what the status line says about the current model
   lastMetrics: null,
   busy: new Set(), // names of long requests in progress (evaluate, save, load…)
-  input: null, // the last 28×28 input sent to the network
+  input: null, // the 28×28 input of the current drawing
+  inputVersion: 0, // counts drawing changes; the prediction element says which version it answers
+  predictions: 0, // answers received
   featureLayers: [],
   modelName: 'Model',
   trainedHere: false, // the status line follows the training steps
@@ -208,12 +210,30 @@ let predictQueued = false;
 let lastPredictAt = 0;
 let predictTimer = 0;
 
+// Pointer events can come faster than frames: the drawing is preprocessed at most once a frame.
+let drawingFrame = 0;
+let drawingFinal = false;
 const pad = createDrawPad($('draw-canvas'), {
   onChange(strokes, final) {
-    runtime.input = strokes.length ? mnistFromStrokes(strokes) : null;
-    paintImage28($('input-28'), runtime.input);
-    requestPrediction({ featureMaps: final });
+    drawingFinal ||= final;
+    if (!drawingFrame) drawingFrame = requestAnimationFrame(() => drawingChanged(pad.strokes));
   },
+});
+
+function drawingChanged(strokes) {
+  drawingFrame = 0;
+  const final = drawingFinal;
+  drawingFinal = false;
+  runtime.input = strokes.length ? mnistFromStrokes(strokes) : null;
+  runtime.inputVersion++;
+  $('input-28').dataset.version = String(runtime.inputVersion);
+  paintImage28($('input-28'), runtime.input);
+  requestPrediction({ featureMaps: final });
+}
+
+// Compile the preprocessing before the first stroke, so that stroke does not wait for it.
+(window.requestIdleCallback ?? setTimeout)(() => {
+  for (let i = 0; i < 3; i++) mnistFromStrokes([[{ x: 0, y: 0 }, { x: 10, y: 30 }, { x: 20, y: 0 }]]);
 });
 $('clear').addEventListener('click', () => {
   pad.clear();
@@ -226,6 +246,7 @@ function requestPrediction({ featureMaps = true } = {}) {
   if (!runtime.input) {
     bars.update(null);
     $('prediction').textContent = '?';
+    $('prediction').dataset.version = String(runtime.inputVersion);
     $('latency').textContent = '';
     renderFeatureMaps($('feature-maps'), null);
     return;
@@ -251,6 +272,7 @@ async function sendPrediction() {
   predictQueued = false;
   lastPredictAt = performance.now();
   const input = runtime.input.slice();
+  const version = runtime.inputVersion;
   const sentAt = performance.now();
   try {
     const { probs } = await client.request(Request.PREDICT, { input }, [input.buffer]);
@@ -258,6 +280,8 @@ async function sendPrediction() {
       const best = bars.update(probs);
       const prediction = $('prediction');
       prediction.textContent = String(best);
+      prediction.dataset.version = String(version);
+      prediction.dataset.count = String(++runtime.predictions);
       prediction.dataset.confidence = probs[best].toFixed(4);
       const latency = performance.now() - sentAt;
       $('latency').textContent = `answered in ${latency.toFixed(0)} ms`;

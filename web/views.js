@@ -96,7 +96,8 @@ export function renderMisclassified(container, items) {
   );
 }
 
-/** One small grayscale image per channel of a layer output of shape [h, w, c] (NHWC). */
+/** All channels of a layer output of shape [h, w, c] (NHWC) as tiles of one canvas (a single
+ *  putImageData keeps this cheap enough to run while drawing). Each tile is scaled to its own max. */
 export function renderFeatureMaps(container, output) {
   if (!output) {
     container.replaceChildren(el('p', { className: 'hint' }, 'Draw a digit to see the feature maps.'));
@@ -104,24 +105,36 @@ export function renderFeatureMaps(container, output) {
   }
   const [h, w, c] = output.shape;
   const data = output.data;
-  const tiles = [];
+  const gap = 1;
+  const columns = Math.min(c, 16);
+  const rows = Math.ceil(c / columns);
+  const width = columns * (w + gap) - gap;
+  const height = rows * (h + gap) - gap;
+  let canvas = container.querySelector('canvas');
+  if (!canvas) {
+    canvas = el('canvas', { role: 'img' });
+    container.replaceChildren(canvas);
+  }
+  canvas.width = width;
+  canvas.height = height;
+  canvas.style.width = `${width * Math.max(1, Math.floor(Math.min(4, 880 / width)))}px`;
+  canvas.setAttribute('aria-label', `${c} feature maps of ${w}×${h} pixels`);
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(width, height);
+  const pixels = new Uint32Array(image.data.buffer);
+  pixels.fill(0xff_ff_ff_ff); // white gaps between tiles
   for (let ch = 0; ch < c; ch++) {
     let max = 0;
     for (let i = ch; i < data.length; i += c) if (data[i] > max) max = data[i];
-    const canvas = el('canvas', { width: w, height: h, title: `filter ${ch}` });
-    const ctx = canvas.getContext('2d');
-    const image = ctx.createImageData(w, h);
-    for (let p = 0; p < h * w; p++) {
-      const v = max > 0 ? Math.max(0, data[p * c + ch]) / max : 0;
-      const g = Math.round(v * 255);
-      image.data[p * 4] = g;
-      image.data[p * 4 + 1] = g;
-      image.data[p * 4 + 2] = g;
-      image.data[p * 4 + 3] = 255;
+    const ox = (ch % columns) * (w + gap);
+    const oy = Math.floor(ch / columns) * (h + gap);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const v = max > 0 ? Math.max(0, data[(y * w + x) * c + ch]) / max : 0;
+        const g = Math.round(v * 255);
+        pixels[(oy + y) * width + ox + x] = 0xff000000 | (g << 16) | (g << 8) | g;
+      }
     }
-    ctx.putImageData(image, 0, 0);
-    tiles.push(canvas);
   }
-  container.replaceChildren(...tiles);
-  container.setAttribute('aria-label', `${c} feature maps of ${w}×${h}`);
+  ctx.putImageData(image, 0, 0);
 }

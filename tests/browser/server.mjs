@@ -157,3 +157,17 @@ export async function readProbabilities(page) {
   for (let d = 0; d < 10; d++) values.push(parseFloat(await page.getByTestId(`prob-${d}`).textContent()));
   return values;
 }
+
+/** Waits until the shown prediction answers the current drawing; returns the predicted digit. */
+export async function waitForAnswer(page, timeout = 10_000) {
+  await page.waitForFunction(
+    () => {
+      const drawn = document.querySelector('[data-testid="input-28"]').dataset.version;
+      const answered = document.querySelector('[data-testid="prediction"]').dataset.version;
+      return drawn !== undefined && drawn === answered;
+    },
+    null,
+    { timeout },
+  );
+  return (await page.getByTestId('prediction').textContent()).trim();
+}

@@ -1,0 +1,100 @@
+// The page with the shipped model: the testing contract, drawing → classification, bad files.
+// Needs the built page (dist/), public/wasm and public/models; run by `node --test tests/browser/`.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startPreview, launchBrowser, openReadyPage, drawDigit, clearPad, waitForAnswer, readProbabilities, screenshotPath,
+} from './server.mjs';
+
+const CONTRACT = [
+  'draw-canvas', 'clear', 'prediction', ...Array.from({ length: 10 }, (_, d) => `prob-${d}`), 'model-status',
+  'load-data', 'train-start', 'train-pause', 'train-stop', 'epoch', 'step', 'loss', 'accuracy', 'throughput',
+  'evaluate', 'test-accuracy', 'save-model', 'load-model', 'error', 'input-28', 'feature-maps',
+  'confusion-matrix', 'misclassified', 'model-editor', 'model-summary',
+];
+
+// Each digit twice: large and centred, and small or off-centre (left, top, size in pad pixels; the
+// pad is 280 × 280). The preprocessing should make the position and size irrelevant.
+const PLACEMENTS = [
+  [30, 30, 220],
+  [10, 10, 90],
+  [175, 170, 90],
+  [20, 150, 110],
+  [150, 15, 120],
+];
+
+describe('the page with the shipped model', () => {
+  let server, browser, page, problems;
+
+  before(async () => {
+    server = await startPreview();
+    browser = await launchBrowser();
+    ({ page, problems } = await openReadyPage(browser.context, server.url));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('has every element of the testing contract', async () => {
+    for (const id of CONTRACT) {
+      assert.equal(await page.getByTestId(id).count(), 1, `data-testid="${id}"`);
+    }
+  });
+
+  it('says which model is loaded and that it is ready', async () => {
+    const status = await page.getByTestId('model-status').textContent();
+    assert.match(status, /Basic_CNN/);
+    assert.match(status, /ready/);
+    assert.equal((await page.getByTestId('error').textContent()).trim(), '');
+    // The summary is the engine's: Basic_CNN has 1,676,266 parameters.
+    assert.match(await page.getByTestId('model-summary').textContent(), /1,676,266/);
+  });
+
+  it('classifies digits drawn with the mouse at different sizes and positions', async () => {
+    const wrong = [];
+    for (let digit = 0; digit < 10; digit++) {
+      for (const placement of [PLACEMENTS[0], PLACEMENTS[1 + (digit % 4)]]) {
+        await clearPad(page);
+        await drawDigit(page, digit, ...placement);
+        const answer = await waitForAnswer(page);
+        const probs = await readProbabilities(page);
+        const total = probs.reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(total - 100) < 1, `probabilities add up to ${total}%`);
+        if (answer !== String(digit)) wrong.push(`${digit} at [${placement}] read as ${answer}`);
+        if (digit === 3 && placement === PLACEMENTS[0]) await page.screenshot({ path: screenshotPath('draw-3.png') });
+      }
+    }
+    assert.deepEqual(wrong, []);
+    // The 28×28 view and the feature maps show something once a digit is drawn.
+    assert.ok((await page.locator('[data-testid="feature-maps"] canvas').count()) > 0);
+  });
+
+  it('shows an error for a broken model file and keeps the model working', async () => {
+    await page.getByTestId('load-model').setInputFiles([
+      { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "layers-model", "modelTop') },
+    ]);
+    await page.getByTestId('error').filter({ hasText: /could not be loaded/ }).waitFor();
+    assert.match(await page.getByTestId('error').textContent(), /not valid JSON/);
+
+    // A well-formed model.json with weights of the wrong size: rejected by the engine itself.
+    const modelJson = await page.evaluate(async () => (await fetch('/models/basic-cnn/model.json')).text());
+    await page.getByTestId('load-model').setInputFiles([
+      { name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(modelJson) },
+      { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1000) },
+    ]);
+    await page.getByTestId('error').filter({ hasText: /could not be loaded: (?!.*JSON)/ }).waitFor();
+    await page.screenshot({ path: screenshotPath('broken-file.png') });
+
+    assert.match(await page.getByTestId('model-status').textContent(), /Basic_CNN.*ready/);
+    await clearPad(page);
+    await drawDigit(page, 7, 40, 40, 200);
+    assert.equal(await waitForAnswer(page), '7');
+  });
+
+  it('left no errors in the console', () => {
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,170 @@
+// Loading MNIST and training in the worker: progress, pause / resume / stop, predictions and a
+// responsive page while it trains, evaluation. Run by `node --test tests/browser/`.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startPreview, launchBrowser, openReadyPage, drawDigit, clearPad, waitForAnswer, screenshotPath,
+} from './server.mjs';
+
+/** Records every main-thread long task (> 50 ms by definition) from the page's first moment. */
+function recordLongTasks() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  // Long animation frames name the scripts that made them long: kept to explain a failure.
+  window.__longFrames = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      window.__longFrames.push({
+        start: Math.round(entry.startTime),
+        duration: Math.round(entry.duration),
+        blocking: Math.round(entry.blockingDuration),
+        scripts: entry.scripts.map((s) => `${s.invoker} ${s.sourceFunctionName}@${s.sourceURL.split('/').pop()}:${s.sourceCharPosition} ${Math.round(s.duration)}ms`),
+      });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+}
+
+/** Records the round trip of every prediction the page receives. */
+function recordPredictions() {
+  window.__latencies = [];
+  const latency = document.querySelector('#latency');
+  new MutationObserver(() => {
+    if (latency.dataset.ms) window.__latencies.push({ at: performance.now(), ms: Number(latency.dataset.ms) });
+  }).observe(latency, { attributes: true, attributeFilter: ['data-ms'] });
+}
+
+const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
+const stepOf = async (page) => Number(await text(page, 'step')) || 0;
+
+async function waitForState(page, state, timeout = 30_000) {
+  await page.locator(`[data-testid="train-state"][data-state="${state}"]`).waitFor({ timeout });
+}
+
+async function waitForStepAbove(page, step, timeout = 60_000) {
+  await page.waitForFunction(
+    (s) => Number(document.querySelector('[data-testid="step"]').textContent) > s,
+    step,
+    { timeout },
+  );
+  return stepOf(page);
+}
+
+describe('training in the worker', () => {
+  let server, browser, page, problems;
+
+  before(async () => {
+    server = await startPreview();
+    browser = await launchBrowser();
+    await browser.context.addInitScript(recordLongTasks);
+    ({ page, problems } = await openReadyPage(browser.context, server.url));
+    await page.evaluate(recordPredictions);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loads MNIST with a progress bar', async () => {
+    const progress = [];
+    await page.getByTestId('load-data').click();
+    // Sample the progress bar while the 11 MB come in.
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const p = await page.locator('#data-progress').evaluate((el) => ({ value: el.value, max: el.max }));
+      progress.push(p);
+      if (/loaded/.test(await page.locator('#data-status').textContent())) break;
+      await page.waitForTimeout(20);
+    }
+    assert.match(await page.locator('#data-status').textContent(), /60,000 training and 10,000 test images loaded/);
+    const last = progress[progress.length - 1];
+    assert.ok(last.max > 10e6, `the bar's total is the download size (${last.max} bytes)`);
+    assert.equal(await page.getByTestId('train-start').isEnabled(), true);
+  });
+
+  it('trains: step, loss and throughput move; pause holds; resume continues; stop ends', async () => {
+    await page.evaluate(() => (window.__trainingStartedAt = performance.now()));
+    await page.getByTestId('train-start').click();
+    await waitForState(page, 'running');
+    const firstStep = await waitForStepAbove(page, 0);
+    const firstLoss = await text(page, 'loss');
+    const laterStep = await waitForStepAbove(page, firstStep + 5);
+    assert.ok(laterStep > firstStep);
+    assert.notEqual(await text(page, 'loss'), firstLoss);
+    assert.ok(Number((await text(page, 'throughput')).replace(/,/g, '')) > 0, 'images/s shown');
+    assert.match(await text(page, 'epoch'), /^1 \/ 1$/);
+
+    // Predictions keep coming while it trains, answered between training chunks.
+    await clearPad(page);
+    const before = await page.evaluate(() => window.__latencies.length);
+    await drawDigit(page, 2, 40, 40, 200);
+    await waitForAnswer(page);
+    const stepAtFirstAnswer = await stepOf(page);
+    // While the drawing stays, the page re-asks every 0.5 s with the newest weights.
+    await waitForStepAbove(page, stepAtFirstAnswer + 3);
+    await page.waitForTimeout(1200);
+    const latencies = await page.evaluate((n) => window.__latencies.slice(n).map((l) => l.ms), before);
+    assert.ok(latencies.length >= 3, `${latencies.length} answers while training`);
+    console.log(`# predict round trip during training: max ${Math.max(...latencies).toFixed(0)} ms, ` +
+      `median ${latencies.sort((a, b) => a - b)[latencies.length >> 1].toFixed(0)} ms over ${latencies.length}`);
+    // A full-page screenshot resizes and repaints the page: its own long task is not the page's.
+    await page.evaluate(() => (window.__screenshotAt = performance.now()));
+    await page.screenshot({ path: screenshotPath('training.png'), fullPage: true });
+    await page.evaluate(() => (window.__screenshotDoneAt = performance.now()));
+
+    await page.getByTestId('train-pause').click();
+    await waitForState(page, 'paused');
+    const pausedStep = await stepOf(page);
+    await page.waitForTimeout(1500);
+    assert.equal(await stepOf(page), pausedStep, 'no steps while paused');
+    assert.equal(await text(page, 'train-pause'), 'Resume');
+
+    await page.getByTestId('train-pause').click();
+    await waitForState(page, 'running');
+    await waitForStepAbove(page, pausedStep);
+
+    await page.getByTestId('train-stop').click();
+    await waitForState(page, 'stopped');
+    await page.evaluate(() => (window.__trainingStoppedAt = performance.now()));
+    const stoppedStep = await stepOf(page);
+    await page.waitForTimeout(1000);
+    assert.equal(await stepOf(page), stoppedStep, 'no steps after stop');
+    assert.match(await text(page, 'model-status'), /trained in this page.*ready/);
+  });
+
+  it('kept the main thread free while training (no task over 50 ms)', async () => {
+    const tasks = await page.evaluate(() => window.__longTasks);
+    const worst = tasks.reduce((m, t) => Math.max(m, t.duration), 0);
+    console.log(`# main-thread long tasks after load: ${tasks.length}, longest ${worst.toFixed(0)} ms`);
+    // Long tasks before training (page start-up, unpacking MNIST) do not count.
+    const [started, stopped, shotFrom, shotTo] = await page.evaluate(() => [
+      window.__trainingStartedAt, window.__trainingStoppedAt, window.__screenshotAt, window.__screenshotDoneAt,
+    ]);
+    const during = tasks.filter((t) => t.start >= started && t.start <= stopped && !(t.start >= shotFrom && t.start <= shotTo));
+    console.log(`# longest main-thread task during training: ${during.reduce((m, t) => Math.max(m, t.duration), 0).toFixed(0)} ms ` +
+      `(all tasks over 50 ms: ${JSON.stringify(tasks.map((t) => [Math.round(t.start - started), Math.round(t.duration)]))})`);
+    const frames = await page.evaluate(() => window.__longFrames);
+    const explain = frames.filter((f) => f.blocking > 0 && f.start >= started - 5 && f.start <= stopped);
+    assert.deepEqual(during, [], `long tasks during training: ${JSON.stringify(during)}; frames: ${JSON.stringify(explain)}`);
+  });
+
+  it('evaluates on test images: accuracy, confusion matrix, misclassified examples', async () => {
+    await page.getByTestId('evaluate').click();
+    await page.getByTestId('test-accuracy').filter({ hasText: /% of 1,000 images/ }).waitFor({ timeout: 120_000 });
+    const accuracy = parseFloat(await text(page, 'test-accuracy'));
+    // A few dozen steps from random weights already beat chance (10 %) by far.
+    assert.ok(accuracy > 30, `test accuracy ${accuracy}%`);
+    const cells = await page.locator('[data-testid="confusion-matrix"] tbody td').allTextContents();
+    assert.equal(cells.length, 100);
+    assert.equal(cells.reduce((s, c) => s + Number(c), 0), 1000);
+    assert.ok((await page.locator('[data-testid="misclassified"] canvas').count()) > 0);
+  });
+
+  it('left no errors on the page', () => {
+    assert.deepEqual(problems, []);
+    return clearPad(page);
+  });
+});
