@@ -1,13 +1,14 @@
-// The page's side of protocol.js: starts the worker, turns requests into promises, forwards the
+// The page's side of protocol.js: starts a worker, turns requests into promises, forwards the
 // worker's events, and restarts the worker if it dies (the page then reloads a model into it).
 
 import { Reply } from './protocol.js';
 
 export class WorkerClient {
   /**
-   * @param {object} handlers  { onEvent(message), onCrash(message) }
+   * @param {object} options  { create(): Worker, onEvent(message), onCrash(reason) }
    */
-  constructor({ onEvent, onCrash }) {
+  constructor({ create, onEvent, onCrash }) {
+    this.create = create;
     this.onEvent = onEvent;
     this.onCrash = onCrash;
     this.nextId = 1;
@@ -17,7 +18,7 @@ export class WorkerClient {
   }
 
   start() {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker = this.create();
     this.worker.onmessage = ({ data }) => this.receive(data);
     // An 'error' event means the worker script failed or threw outside a handler (or the wasm
     // module aborted): the worker may be unusable, so replace it.
@@ -29,12 +30,17 @@ export class WorkerClient {
   }
 
   crash(reason) {
+    this.restart(`The worker crashed (${reason}).`);
+    this.onCrash?.(reason);
+  }
+
+  /** A new worker; requests still waiting for an answer fail with `why`. */
+  restart(why = 'The worker was restarted.') {
     const failed = [...this.pending.values()];
     this.pending.clear();
     this.worker?.terminate();
-    for (const { reject } of failed) reject(new Error(`The worker crashed (${reason}).`));
+    for (const { reject } of failed) reject(new Error(why));
     this.start();
-    this.onCrash?.(reason);
   }
 
   receive(message) {

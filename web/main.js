@@ -39,6 +39,7 @@ const runtime = {
   predictions: 0, // answers received
   featureLayers: [],
   modelName: 'Model',
+  modelVersion: 0, // the predictor answers only with weights at least this new
   trainedHere: false, // the status line follows the training steps
 };
 
@@ -112,7 +113,27 @@ async function task(name, action) {
 // ---------------------------------------------------------------------------------------------
 // Worker
 
-const client = new WorkerClient({ onEvent: handleEvent, onCrash: handleCrash });
+const client = new WorkerClient({
+  create: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+  onEvent: handleEvent,
+  onCrash: handleCrash,
+});
+const predictor = new WorkerClient({
+  create: () => new Worker(new URL('./predictor.js', import.meta.url), { type: 'module' }),
+  onEvent: handleEvent,
+  onCrash: (reason) => {
+    showError(`The classifier's worker stopped (${reason}); it has been restarted.`);
+    connectPredictor();
+  },
+});
+
+/** Links the two workers with a fresh channel; the training worker then sends the weights. */
+function connectPredictor() {
+  const channel = new MessageChannel();
+  predictor.request(Request.CONNECT_PREDICTOR, { port: channel.port2 }, [channel.port2]).catch(() => {});
+  client.request(Request.CONNECT_PREDICTOR, { port: channel.port1 }, [channel.port1]).catch(() => {});
+}
+connectPredictor();
 
 function handleEvent(message) {
   switch (message.type) {
@@ -138,13 +159,16 @@ async function handleCrash(reason) {
   runtime.trainState = TrainState.IDLE;
   showError(`The network's worker stopped (${reason}). It has been restarted with the last saved or shipped model; load the data again to train.`);
   renderControls();
-  await initialise({ keepError: true });
+  $('load-data').textContent = 'Load MNIST again';
+  predictor.restart(); // its weights came from the worker that died
+  connectPredictor();
+  await initialise();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Start-up: the saved model from IndexedDB if there is one, else the shipped model
 
-async function initialise({ keepError = false } = {}) {
+async function initialise() {
   runtime.ready = false;
   renderStatus();
   let stored = null;
@@ -171,7 +195,6 @@ async function initialise({ keepError = false } = {}) {
     $('forget-model').disabled = !stored;
     onModelChanged(result);
     runtime.ready = true;
-    if (!keepError && result.source !== 'untrained') clearError();
   } catch (err) {
     showError(`The network could not be started: ${err.message}`);
   }
@@ -191,8 +214,9 @@ async function shippedAccuracy(metadata) {
   return null;
 }
 
-function onModelChanged({ summary, topology }) {
+function onModelChanged({ summary, topology, modelVersion }) {
   runtime.trainedHere = false;
+  if (modelVersion != null) runtime.modelVersion = modelVersion;
   if (summary) {
     runtime.modelName = summary.name;
     renderSummary($('model-summary'), summary);
@@ -275,7 +299,7 @@ async function sendPrediction() {
   const version = runtime.inputVersion;
   const sentAt = performance.now();
   try {
-    const { probs } = await client.request(Request.PREDICT, { input }, [input.buffer]);
+    const { probs } = await predictor.request(Request.PREDICT, { input, minVersion: runtime.modelVersion }, [input.buffer]);
     if (runtime.input) {
       const best = bars.update(probs);
       const prediction = $('prediction');
@@ -323,7 +347,7 @@ async function showFeatureMaps() {
   if (!runtime.input || !Number.isInteger(index)) return;
   const input = runtime.input.slice();
   try {
-    const { outputs } = await client.request(Request.LAYER_OUTPUTS, { input, layers: [index] }, [input.buffer]);
+    const { outputs } = await predictor.request(Request.LAYER_OUTPUTS, { input, layers: [index], minVersion: runtime.modelVersion }, [input.buffer]);
     renderFeatureMaps($('feature-maps'), outputs[0]);
   } catch (err) {
     showError(`Reading the feature maps failed: ${err.message}`);
@@ -668,4 +692,11 @@ paintImage28($('input-28'), null);
 initialise();
 
 // For tests and the curious: a read-only view of what the page knows.
-window.cnnPlayground = { runtime, get settings() { return settings; } };
+window.cnnPlayground = {
+  runtime,
+  get settings() {
+    return settings;
+  },
+  /** Makes the training worker fail outside any request, as a wasm abort would (for tests). */
+  crashWorker: () => client.worker.postMessage({ type: Request.CRASH }),
+};

@@ -1,5 +1,10 @@
 // The message protocol between the page (main.js) and the training worker (worker.js).
 //
+// Two workers: the training worker (worker.js) owns the model, the data and the training run;
+// the predictor (predictor.js) answers PREDICT and LAYER_OUTPUTS from a copy of the weights that
+// the training worker sends it over a MessageChannel after every change (and every ~0.5 s while
+// training). So a prediction never waits for a training step, which can take longer than 100 ms.
+//
 // Every request the page sends is `{ type, id, ...payload }`. The worker answers each request
 // exactly once, with `{ type: REPLY, id, ok: true, ...result }` or
 // `{ type: REPLY, id, ok: false, error }`. Besides replies, the worker pushes events
@@ -30,10 +35,14 @@ export const Request = Object.freeze({
   STOP: 'stop',
   /** { config? } — new random weights (seed) and optimizer state, step 0. → { summary } */
   RESET: 'reset',
-  /** { input: Float32Array(784) } — any time, also between training chunks. → { probs: Float32Array(10), ms } */
+  /** { port: MessagePort } — to both workers: the channel weight snapshots travel on. → {} */
+  CONNECT_PREDICTOR: 'connectPredictor',
+  /** { input: Float32Array(784), minVersion? } — any time (predictor; the training worker answers
+   *  it too). Waits until the predictor holds model version ≥ minVersion.
+   *  → { probs: Float32Array(10), ms, version } */
   PREDICT: 'predict',
-  /** { input: Float32Array(784), layers?: number[] } — activations of the given layers (default:
-   *  every layer with a spatial output). → { outputs: [{index, name, className, shape, data}] } */
+  /** { input: Float32Array(784), layers?: number[], minVersion? } — activations of the given layers
+   *  (default: every layer with a spatial output). → { outputs: [{index, name, className, shape, data}] } */
   LAYER_OUTPUTS: 'layerOutputs',
   /** { limit } — accuracy on the first `limit` test images (0 = all).
    *  → { accuracy, loss, count, confusion: number[10][10], misclassified: [{index, label, predicted, image}] } */
@@ -47,7 +56,15 @@ export const Request = Object.freeze({
   BUILD_MODEL: 'buildModel',
   /** {} → { summary, topology } of the current model */
   DESCRIBE: 'describe',
+  /** {} — no reply: the worker throws outside any handler, as a wasm abort would. Lets tests
+   *  check that the page notices a dead worker ('error' event) and starts a new one. */
+  CRASH: 'crash',
 });
+
+/** On the predictor channel, training worker → predictor: { version, step, modelJson, weights: ArrayBuffer }.
+ *  `version` counts model replacements (INIT, LOAD_MODEL, BUILD_MODEL, RESET); replies to those
+ *  requests carry the new `modelVersion`, which the page passes as PREDICT's minVersion. */
+export const SNAPSHOT = 'snapshot';
 
 /** Messages the worker sends. */
 export const Reply = Object.freeze({

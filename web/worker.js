@@ -1,11 +1,15 @@
 // The training worker: owns the wasm Engine, the MNIST data and the weights. It answers the
-// requests of protocol.js one at a time; training runs in chunks of steps (~75 ms each) with a
-// yield to the event loop between chunks, so pause/stop/predict messages are served mid-run.
+// requests of protocol.js one at a time; training runs in chunks of steps (~75 ms, at least one
+// step) with a yield to the event loop between chunks, so pause/stop messages are served mid-run.
+// After every change of the weights it sends a copy to the predictor (predictor.js), which serves
+// the page's predictions without waiting for a training step.
 
-import { Request, Reply, TrainState, INPUT_SIZE, NUM_CLASSES, MNIST_FILES } from './protocol.js';
+import { Request, Reply, TrainState, MNIST_FILES, SNAPSHOT } from './protocol.js';
+import { instantiate, messageOf, predict, layerOutputs, serveRequests } from './engine.js';
 
 const BASE = import.meta.env?.BASE_URL ?? '/';
 const CHUNK_TARGET_MS = 75;
+const SNAPSHOT_INTERVAL_MS = 500; // how stale the predictor's weights may get while training
 const VALIDATION_LIMIT = 1000; // test images used for the per-epoch validation accuracy
 const MISCLASSIFIED_MAX = 24;
 
@@ -14,24 +18,19 @@ let build = null;
 let threads = 1;
 let dataInfo = null;
 let testSet = null; // { images: Uint8Array (raw pixels), labels: Uint8Array, count }
+let predictorPort = null;
+let modelVersion = 0; // bumped on every model replacement; see SNAPSHOT in protocol.js
+let lastSnapshotAt = 0;
 
 const run = {
   state: TrainState.IDLE,
   config: null,
   stepsPerChunk: 1,
-  lastEpoch: 0,
+  lastValidated: 0,
   scheduled: false,
 };
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
-
-/** Error text from whatever was thrown: Embind passes C++ messages as Error or as strings. */
-function messageOf(err) {
-  if (err == null) return 'Unknown error';
-  if (typeof err === 'string') return err;
-  if (err.message) return err.message;
-  return String(err);
-}
 
 function setTrainState(state, reason) {
   run.state = state;
@@ -40,13 +39,6 @@ function setTrainState(state, reason) {
 
 // ---------------------------------------------------------------------------------------------
 // Loading the module and models
-
-async function instantiate(name) {
-  const url = new URL(`${BASE}wasm/${name}.mjs`, self.location.origin).href;
-  const { default: createCnnModule } = await import(/* @vite-ignore */ url);
-  const module = await createCnnModule();
-  return new module.Engine();
-}
 
 /** The threads build when the page is cross-origin isolated (SharedArrayBuffer), else SIMD only;
  *  if the threads build fails to start, the SIMD build is used instead. */
@@ -107,7 +99,22 @@ function metadataOf(modelJson) {
 }
 
 function describe() {
-  return { summary: JSON.parse(engine.summary()), topology: engine.topology() };
+  return { summary: JSON.parse(engine.summary()), topology: engine.topology(), modelVersion };
+}
+
+/** Sends the current weights to the predictor. */
+function sendSnapshot() {
+  lastSnapshotAt = performance.now();
+  if (!predictorPort) return;
+  const saved = engine.saveModel(); // weights: a fresh Uint8Array, safe to transfer
+  const step = run.lastMetrics?.step ?? 0;
+  predictorPort.postMessage({ type: SNAPSHOT, version: modelVersion, step, modelJson: saved.modelJson, weights: saved.weights.buffer }, [saved.weights.buffer]);
+}
+
+/** After a model replacement: new version, and the predictor gets it at once. */
+function modelReplaced() {
+  modelVersion++;
+  sendSnapshot();
 }
 
 function stopRunFor(reason) {
@@ -220,18 +227,19 @@ function trainChunk() {
   } catch (err) {
     // Non-finite loss: the engine rolled the weights back to the last good ones.
     setTrainState(TrainState.STOPPED, 'error');
+    sendSnapshot();
     post({ type: Reply.EVENT_ERROR, message: `Training stopped: ${messageOf(err)}` });
     return;
   }
   const chunkMs = performance.now() - started;
   const perStep = chunkMs / run.stepsPerChunk;
   run.stepsPerChunk = Math.max(1, Math.min(64, Math.round(CHUNK_TARGET_MS / Math.max(perStep, 0.1))));
+  run.lastMetrics = result;
   post({ type: Reply.EVENT_METRICS, ...result, chunkMs, build, threads });
-  if (result.epoch > run.lastEpoch || result.done) {
-    const finished = result.done ? result.epoch : result.epoch - 1;
-    if (finished > 0 && finished > run.lastValidated) validate(finished);
-    run.lastEpoch = result.epoch;
-  }
+  if (result.done || performance.now() - lastSnapshotAt > SNAPSHOT_INTERVAL_MS) sendSnapshot();
+  // Validate once per finished epoch (result.epoch is the 0-based epoch of the last step).
+  const finished = Math.min(Math.floor(result.step / result.steps_per_epoch), run.config.epochs);
+  if (finished > run.lastValidated) validate(finished);
   if (result.done) {
     setTrainState(TrainState.DONE);
     return;
@@ -256,7 +264,6 @@ function startTraining({ config, fresh }) {
   if (fresh) engine.resetTraining();
   run.config = config;
   run.stepsPerChunk = 1;
-  run.lastEpoch = 0;
   run.lastValidated = 0;
   setTrainState(TrainState.RUNNING);
   scheduleChunk();
@@ -265,42 +272,6 @@ function startTraining({ config, fresh }) {
 
 // ---------------------------------------------------------------------------------------------
 // Inference
-
-function toInput(input) {
-  const x = input instanceof Float32Array ? input : new Float32Array(input);
-  if (x.length !== INPUT_SIZE) throw new Error(`Expected ${INPUT_SIZE} pixels, got ${x.length}.`);
-  return x;
-}
-
-function predict(input) {
-  const started = performance.now();
-  const probs = Float32Array.from(engine.predict(toInput(input)));
-  if (probs.length !== NUM_CLASSES) throw new Error(`Expected ${NUM_CLASSES} probabilities.`);
-  return { probs, ms: performance.now() - started };
-}
-
-function layerOutputs({ input, layers }) {
-  const x = toInput(input);
-  const summary = JSON.parse(engine.summary());
-  const wanted =
-    layers ??
-    summary.layers.map((layer, index) => ({ layer, index }))
-      .filter(({ layer }) => (layer.output_shape ?? []).length === 4)
-      .map(({ index }) => index);
-  const outputs = [];
-  for (const index of wanted) {
-    const out = engine.layerOutput(index, x);
-    const layer = summary.layers[index];
-    outputs.push({
-      index,
-      name: layer.name,
-      className: layer.class_name,
-      shape: Array.from(out.shape),
-      data: Float32Array.from(out.data),
-    });
-  }
-  return { outputs };
-}
 
 function findMisclassified(limit) {
   const found = [];
@@ -365,12 +336,16 @@ const handlers = {
         source = 'untrained';
       }
     }
+    modelReplaced();
     return { build, threads, source, metadata: loaded ? metadataOf(loaded.modelJson) : {}, ...describe() };
   },
   [Request.LOAD_DATA]: loadData,
   [Request.TRAIN]: startTraining,
   [Request.PAUSE]() {
-    if (run.state === TrainState.RUNNING) setTrainState(TrainState.PAUSED);
+    if (run.state === TrainState.RUNNING) {
+      setTrainState(TrainState.PAUSED);
+      sendSnapshot();
+    }
     return { state: run.state };
   },
   [Request.RESUME]() {
@@ -382,76 +357,72 @@ const handlers = {
   [Request.STEP]({ config }) {
     requireData();
     if (run.state === TrainState.RUNNING) throw new Error('Pause training before stepping.');
-    if (run.state !== TrainState.PAUSED && config) {
+    // setTraining starts a new run (step 0, fresh optimizer state): only when the settings changed.
+    if (config && JSON.stringify(config) !== JSON.stringify(run.config)) {
       engine.setTraining(JSON.stringify(config));
       run.config = config;
+      run.lastValidated = 0;
     }
     const metrics = JSON.parse(engine.train(1));
+    run.lastMetrics = metrics;
     post({ type: Reply.EVENT_METRICS, ...metrics, chunkMs: 0, build, threads });
+    sendSnapshot();
     return { metrics };
   },
   [Request.STOP]() {
     stopRunFor('stopped');
+    sendSnapshot();
     return { state: run.state };
   },
   [Request.RESET]({ config }) {
     stopRunFor('reset');
-    if (config) engine.setTraining(JSON.stringify(config));
+    if (config) {
+      engine.setTraining(JSON.stringify(config));
+      run.config = config;
+    }
     engine.resetTraining();
-    run.lastEpoch = 0;
+    run.lastValidated = 0;
+    run.lastMetrics = null;
     setTrainState(TrainState.IDLE);
+    modelReplaced();
     return describe();
   },
-  [Request.PREDICT]: ({ input }) => predict(input),
-  [Request.LAYER_OUTPUTS]: layerOutputs,
+  [Request.CONNECT_PREDICTOR]({ port }) {
+    predictorPort = port;
+    if (engine) sendSnapshot();
+  },
+  [Request.PREDICT]: ({ input }) => ({ ...predict(engine, input), version: modelVersion }),
+  [Request.LAYER_OUTPUTS]: (payload) => layerOutputs(engine, payload),
   [Request.EVALUATE]: evaluate,
   [Request.SAVE_MODEL]() {
     const saved = engine.saveModel();
-    const weights = Uint8Array.from(saved.weights);
-    return { modelJson: saved.modelJson, weights: weights.buffer };
+    return { modelJson: saved.modelJson, weights: saved.weights.buffer };
   },
   async [Request.LOAD_MODEL]({ modelJson, weights, modelUrl }) {
     if (run.state === TrainState.RUNNING) throw new Error('Stop training before loading another model.');
     if (modelUrl) ({ modelJson, weights } = await fetchModel(modelUrl));
     engine.loadModel(modelJson, new Uint8Array(weights));
     stopRunFor('model replaced');
+    modelReplaced();
     return { metadata: metadataOf(modelJson), ...describe() };
   },
   [Request.BUILD_MODEL]({ config, seed = 1 }) {
     if (run.state === TrainState.RUNNING) throw new Error('Stop training before building another model.');
     engine.buildModel(config ?? '', seed);
     stopRunFor('model replaced');
+    modelReplaced();
     return describe();
   },
   [Request.DESCRIBE]: describe,
+  [Request.CRASH]() {
+    setTimeout(() => {
+      throw new Error('deliberate crash');
+    });
+    return new Promise(() => {}); // never answers
+  },
 };
 
-/** Objects in a result that can be moved instead of copied. */
-function transferables(result) {
-  const list = [];
-  const visit = (value, depth) => {
-    if (!value || depth > 3) return;
-    if (value instanceof ArrayBuffer) list.push(value);
-    else if (ArrayBuffer.isView(value)) list.push(value.buffer);
-    else if (Array.isArray(value)) value.forEach((v) => visit(v, depth + 1));
-    else if (typeof value === 'object') Object.values(value).forEach((v) => visit(v, depth + 1));
-  };
-  visit(result, 0);
-  return [...new Set(list)];
-}
-
-self.onmessage = async ({ data }) => {
-  const { type, id, ...payload } = data ?? {};
-  try {
-    const handler = handlers[type];
-    if (!handler) throw new Error(`Unknown request "${type}".`);
-    if (!engine && type !== Request.INIT) throw new Error('The engine is not loaded yet.');
-    const result = (await handler(payload)) ?? {};
-    post({ type: Reply.REPLY, id, ok: true, ...result }, transferables(result));
-  } catch (err) {
-    post({ type: Reply.REPLY, id, ok: false, error: messageOf(err) });
-  }
-};
+serveRequests(handlers, Reply.REPLY, (type) => engine !== null || type === Request.INIT || type === Request.CONNECT_PREDICTOR);
 
 // Anything that escapes a handler (e.g. a promise rejected outside the dispatch) is reported too.
 self.addEventListener('unhandledrejection', (event) => {

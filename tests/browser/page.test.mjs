@@ -97,4 +97,13 @@ describe('the page with the shipped model', () => {
   it('left no errors in the console', () => {
     assert.deepEqual(problems, []);
   });
+
+  it('restarts a crashed worker and keeps classifying', async () => {
+    await page.evaluate(() => window.cnnPlayground.crashWorker());
+    await page.getByTestId('error').filter({ hasText: /stopped.*restarted/ }).waitFor();
+    await page.getByTestId('model-status').filter({ hasText: /Basic_CNN.*ready/ }).waitFor();
+    await clearPad(page);
+    await drawDigit(page, 1, 100, 30, 200);
+    assert.equal(await waitForAnswer(page), '1');
+  });
 });
