@@ -106,7 +106,7 @@ export function renderFeatureMaps(container, output) {
   const [h, w, c] = output.shape;
   const data = output.data;
   const gap = 1;
-  const columns = Math.min(c, 16);
+  const columns = Math.min(c, c <= 32 ? 8 : 16);
   const rows = Math.ceil(c / columns);
   const width = columns * (w + gap) - gap;
   const height = rows * (h + gap) - gap;
@@ -117,7 +117,7 @@ export function renderFeatureMaps(container, output) {
   }
   canvas.width = width;
   canvas.height = height;
-  canvas.style.width = `${width * Math.max(1, Math.floor(Math.min(4, 880 / width)))}px`;
+  canvas.style.width = `${width * Math.max(1, Math.floor(Math.min(4, 900 / width)))}px`;
   canvas.setAttribute('aria-label', `${c} feature maps of ${w}×${h} pixels`);
   const ctx = canvas.getContext('2d');
   const image = ctx.createImageData(width, height);

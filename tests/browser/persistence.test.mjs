@@ -50,9 +50,13 @@ describe('saving and loading models', () => {
     random = await probabilitiesOfA4(page);
     assert.ok(!sameProbabilities(random, shipped), 'the reset model answers differently');
 
-    const files = [page.waitForEvent('download'), page.waitForEvent('download')];
+    const saved = [];
+    const collect = (download) => saved.push(download);
+    page.on('download', collect);
     await page.getByTestId('save-model').click();
-    const saved = await Promise.all(files);
+    const deadline = Date.now() + 15_000;
+    while (saved.length < 2 && Date.now() < deadline) await page.waitForTimeout(50);
+    page.off('download', collect);
     const names = saved.map((d) => d.suggestedFilename()).sort();
     assert.deepEqual(names, ['model.json', 'weights.bin']);
     for (const d of saved) await d.saveAs(path.join(downloads, d.suggestedFilename()));
