@@ -83,6 +83,22 @@ describe('saving and loading models', () => {
     assert.ok(sameProbabilities(await probabilitiesOfA4(page), random), 'the loaded model is the saved one');
   });
 
+  it('loads a model dropped on the page', async () => {
+    // The shipped files, dropped as a person would drop them from a file manager.
+    await page.evaluate(async () => {
+      const transfer = new DataTransfer();
+      for (const name of ['model.json', 'weights.bin']) {
+        const bytes = await (await fetch(`/models/basic-cnn/${name}`)).arrayBuffer();
+        transfer.items.add(new File([bytes], name));
+      }
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    });
+    await page.getByTestId('model-status').filter({ hasText: /Model from model.json.*test accuracy.*ready/ }).waitFor();
+    assert.ok(sameProbabilities(await probabilitiesOfA4(page), shipped), 'the dropped model is the shipped one');
+  });
+
   it('forgets the saved model on request: a reload shows the shipped model', async () => {
     await page.locator('#forget-model').click();
     await page.waitForFunction(() => document.querySelector('#forget-model').disabled);

@@ -167,4 +167,23 @@ describe('training in the worker', () => {
     assert.deepEqual(problems, []);
     return clearPad(page);
   });
+
+  it('trains with the single-threaded build too (#wasm=simd)', async () => {
+    const threadedFooter = await page.locator('#build-info').textContent();
+    const threaded = await text(page, 'throughput');
+    await page.close();
+    const simdPage = await browser.context.newPage();
+    await simdPage.goto(`${server.url}#wasm=simd`);
+    await simdPage.getByTestId('model-status').filter({ hasText: 'ready' }).waitFor({ timeout: 60_000 });
+    assert.equal(await simdPage.locator('#build-info').textContent(), 'SIMD, 1 thread');
+    await simdPage.getByTestId('load-data').click();
+    await simdPage.locator('#data-status').filter({ hasText: 'loaded' }).waitFor({ timeout: 120_000 });
+    await simdPage.getByTestId('train-start').click();
+    await waitForStepAbove(simdPage, 10);
+    const simd = await text(simdPage, 'throughput');
+    await simdPage.getByTestId('train-stop').click();
+    await waitForState(simdPage, 'stopped');
+    console.log(`# images/s in Chromium: ${threadedFooter}: ${threaded}; SIMD, 1 thread: ${simd}`);
+    assert.ok(Number(simd.replace(/,/g, '')) > 0);
+  });
 });
