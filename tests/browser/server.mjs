@@ -134,6 +134,7 @@ export async function waitForReady(page, timeout = 60_000) {
  */
 export async function drawDigit(page, digit, left, top, size) {
   const canvas = page.getByTestId('draw-canvas');
+  await canvas.scrollIntoViewIfNeeded(); // the mouse works in viewport coordinates
   const box = await canvas.boundingBox();
   const scale = box.width / 280;
   for (const stroke of placeDigit(digit, left, top, size)) {
