@@ -94,6 +94,41 @@ describe('the page with the shipped model', () => {
     assert.equal(await waitForAnswer(page), '7');
   });
 
+  it('says so in plain words when the data cannot be downloaded, and keeps classifying', async () => {
+    await page.route('**/data/train-images-idx3-ubyte.gz', (route) => route.abort('connectionrefused'));
+    await page.getByTestId('load-data').click();
+    await page.getByTestId('error').filter({ hasText: /Loading MNIST failed/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('load-data').isEnabled(), true, 'the button can be tried again');
+    await page.unroute('**/data/train-images-idx3-ubyte.gz');
+    await clearPad(page);
+    await drawDigit(page, 6, 60, 20, 160);
+    assert.equal(await waitForAnswer(page), '6');
+  });
+
+  it('works from the keyboard: Tab reaches the controls, Escape clears the pad', async () => {
+    await clearPad(page);
+    await drawDigit(page, 0, 40, 40, 200);
+    await waitForAnswer(page);
+    await page.getByTestId('draw-canvas').focus();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('prediction').filter({ hasText: '?' }).waitFor();
+    // From the pad, Tab goes to Clear, and Enter presses it.
+    await drawDigit(page, 1, 120, 40, 200);
+    await waitForAnswer(page);
+    await page.getByTestId('draw-canvas').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'clear');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('prediction').filter({ hasText: '?' }).waitFor();
+    // Every button and field has an accessible name.
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('button, input, select, textarea')]
+        .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.textContent.trim()))
+        .map((el) => el.id || el.outerHTML.slice(0, 60)),
+    );
+    assert.deepEqual(unnamed, []);
+  });
+
   it('builds an edited architecture and rejects a broken one', async () => {
     await page.locator('[data-testid="model-editor"] summary').click();
     const config = await page.locator('#model-config').inputValue();
