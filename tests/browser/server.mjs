@@ -1,4 +1,4 @@
-// Shared helpers of the browser tests: serve the built page with `vite preview` on a free port,
+// What the browser tests share: serve the built page with `vite preview` on a free port,
 // start Debian's Chromium through playwright-core, and draw on the page with the mouse.
 // The page must be built first (`npx vite build`; tools/run-tests.mjs does it).
 
