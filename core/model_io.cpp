@@ -298,7 +298,7 @@ static_assert(sizeof(float) == 4, "float32 weights");
 
 std::string model_topology_json(const Model& model) { return topology(model).dump(); }
 
-SavedModel save_model(const Model& model) {
+SavedModel save_model(const Model& model, const std::string& metadata_json) {
     SavedModel saved;
     json manifest_weights = json::array();
     for (const auto& w : weight_entries(model)) {
@@ -311,6 +311,7 @@ SavedModel save_model(const Model& model) {
                  {"convertedBy", nullptr},
                  {"modelTopology", topology(model)},
                  {"weightsManifest", {{{"paths", {kWeightsFileName}}, {"weights", manifest_weights}}}}};
+    if (!metadata_json.empty()) root["userDefinedMetadata"] = parse_json(metadata_json, "the model metadata");
     saved.model_json = root.dump();
     return saved;
 }

@@ -26,7 +26,9 @@ struct SavedModel {
 };
 constexpr const char* kWeightsFileName = "weights.bin";
 
-SavedModel save_model(const Model& model);
+// metadata_json (optional, a JSON object) is stored as model.json's userDefinedMetadata,
+// e.g. the test accuracy the model reached.
+SavedModel save_model(const Model& model, const std::string& metadata_json = "");
 
 // Builds the model in model_json and fills its weights from the shards named in its
 // weightsManifest, concatenated in manifest order. Weights are matched to layers by name

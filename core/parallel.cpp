@@ -42,7 +42,10 @@ public:
         for (auto& w : workers_) w.join();
         workers_.clear();
         stop_ = false;
-        for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
+        // Each worker starts from the current generation: reading it once running could already
+        // see the first job's and then wait for it forever.
+        const uint64_t start = generation_;
+        for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i, start] { work(i, start); });
     }
 
     void run(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t, int)>& body) {
@@ -70,8 +73,7 @@ private:
         tls_inside_parallel = false;
     }
 
-    void work(int s) {
-        uint64_t seen = generation_;
+    void work(int s, uint64_t seen) {
         for (;;) {
             {
                 std::unique_lock<std::mutex> lock(mutex_);

@@ -55,6 +55,7 @@ StepStats Trainer::run(int64_t steps) {
     int64_t correct = 0, seen = 0, ran = 0;
     for (; ran < steps && !done(); ++ran) {
         const int64_t in_epoch = step_ % per_epoch;
+        if (in_epoch == 0 && ran > 0) break;  // a chunk never spans two epochs
         if (in_epoch == 0) start_epoch();
         const int64_t first = in_epoch * config_.batch_size;
         const int64_t n = std::min<int64_t>(config_.batch_size, train_.count - first);

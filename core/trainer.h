@@ -43,7 +43,7 @@ public:
     // The model and data must outlive the trainer. Throws std::invalid_argument when they do not fit.
     Trainer(Model& model, const Dataset& train, TrainConfig config);
 
-    // Runs up to `steps` batches (stops at the end of the last epoch). A non-finite loss
+    // Runs up to `steps` batches, stopping early at the end of an epoch. A non-finite loss
     // restores the weights and optimiser state from before this call and throws std::runtime_error.
     StepStats run(int64_t steps);
     bool done() const { return step_ >= total_steps(); }

@@ -193,6 +193,7 @@ int train(const Args& a) {
     const auto start = std::chrono::steady_clock::now();
     auto epoch_start = start;
     bool tty = isatty(fileno(stdout));
+    Evaluation last{};
     while (!trainer.done()) {
         StepStats s = trainer.run(50);
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
@@ -205,13 +206,19 @@ int train(const Args& a) {
         if (in_epoch == s.steps_per_epoch) {
             if (tty) std::printf("\n");
             std::printf("epoch %lld done in %.1f s; ", (long long)s.epoch + 1, elapsed);
-            print_evaluation(evaluate(model, test_set));
+            last = evaluate(model, test_set);
+            print_evaluation(last);
             epoch_start = std::chrono::steady_clock::now();
         }
     }
     fs::path out = a.get("out", "trained-model");
     fs::create_directories(out);
-    SavedModel saved = save_model(model);
+    char metadata[256];
+    std::snprintf(metadata, sizeof metadata,
+                  "{\"test_accuracy\": %.4f, \"epochs\": %d, \"optimizer\": \"%s\", \"seed\": %llu, \"train_images\": %lld}",
+                  last.accuracy, config.epochs, optimizer_name(config.optimizer.kind), (unsigned long long)config.seed,
+                  (long long)train_set.count);
+    SavedModel saved = save_model(model, metadata);
     write_file(out / "model.json", saved.model_json.data(), saved.model_json.size());
     write_file(out / kWeightsFileName, saved.weights.data(), saved.weights.size());
     std::printf("saved %s\n", (out / "model.json").string().c_str());
