@@ -46,6 +46,27 @@ void Trainer::start_epoch() {
     epoch_loss_sum_ = 0, epoch_correct_ = 0, epoch_seen_ = 0;
 }
 
+namespace {
+
+bool all_finite(const std::vector<float>& v) {
+    // x - x is 0 for finite x and NaN for ±inf and NaN: one branch-free pass the compiler vectorises.
+    float acc = 0.0f;
+    for (float x : v) acc += x - x;
+    return acc == 0.0f;
+}
+
+}  // namespace
+
+void Trainer::diverged(const std::vector<float>& saved_params, const Optimizer::State& saved_state, int64_t ran,
+                       const char* what) {
+    model_.params() = saved_params;
+    optimizer_.restore(saved_state);
+    step_ -= ran;
+    throw std::runtime_error(std::string(what) + " at step " + std::to_string(step_ + ran + 1) +
+                             "; training stopped and the weights were restored to step " + std::to_string(step_) +
+                             ". Try a lower learning rate (now " + std::to_string(config_.optimizer.learning_rate) + ")");
+}
+
 StepStats Trainer::run(int64_t steps) {
     const auto start = std::chrono::steady_clock::now();
     const std::vector<float> saved_params = model_.params();
@@ -65,18 +86,11 @@ StepStats Trainer::run(int64_t steps) {
         int64_t batch_correct = 0;
         double batch_loss = softmax_cross_entropy(probs_.data(), dlogits_.data(), model_.logits(), y_.data(), n, classes,
                                                   &batch_correct);
-        if (!std::isfinite(batch_loss)) {
-            model_.params() = saved_params;
-            optimizer_.restore(saved_state);
-            step_ -= ran;
-            throw std::runtime_error("the loss became " + std::string(std::isnan(batch_loss) ? "NaN" : "infinite") +
-                                     " at step " + std::to_string(step_ + ran + 1) +
-                                     "; training stopped and the weights were restored to step " + std::to_string(step_) +
-                                     ". Try a lower learning rate (now " + std::to_string(config_.optimizer.learning_rate) + ")");
-        }
+        if (!std::isfinite(batch_loss)) diverged(saved_params, saved_state, ran, std::isnan(batch_loss) ? "the loss became NaN" : "the loss became infinite");
         model_.zero_grads();
         model_.backward(dlogits_.data(), n);
         optimizer_.step(model_.params().data(), model_.grads().data());
+        if (!all_finite(model_.params())) diverged(saved_params, saved_state, ran, "the weights overflowed");
         ++step_;
 
         loss_sum += batch_loss, correct += batch_correct, seen += n;
@@ -95,26 +109,32 @@ StepStats Trainer::run(int64_t steps) {
     return s;
 }
 
-Evaluation evaluate(Model& model, const Dataset& data, int64_t limit, int64_t batch) {
+Evaluation evaluate(Model& model, const Dataset& data, int64_t limit, int64_t offset, int64_t batch) {
     check_compatible(model, data, "test");
+    if (offset < 0 || offset >= data.count || limit < 0)
+        throw std::invalid_argument("evaluate: images from " + std::to_string(offset) + " are outside the " +
+                                    std::to_string(data.count) + " test images");
     Evaluation e;
-    e.count = limit > 0 ? std::min(limit, data.count) : data.count;
+    e.offset = offset;
+    e.count = limit > 0 ? std::min(limit, data.count - offset) : data.count - offset;
     const int64_t in = model.input_shape().size(), classes = model.output_shape().c;
     std::vector<float> x(batch * in), probs(batch * classes);
     std::vector<uint8_t> y(batch);
     std::vector<uint32_t> indices(batch);
     double loss = 0;
     int64_t correct = 0;
-    for (int64_t first = 0; first < e.count; first += batch) {
-        const int64_t n = std::min(batch, e.count - first);
+    for (int64_t first = offset; first < offset + e.count; first += batch) {
+        const int64_t n = std::min(batch, offset + e.count - first);
         std::iota(indices.begin(), indices.begin() + n, static_cast<uint32_t>(first));
         data.gather(indices.data(), n, x.data(), y.data());
         model.forward(x.data(), n, false);
         loss += softmax_cross_entropy(probs.data(), nullptr, model.logits(), y.data(), n, classes, &correct);
         for (int64_t b = 0; b < n; ++b) {
             const float* p = probs.data() + b * classes;
-            int64_t predicted = std::max_element(p, p + kMaxLabel + 1) - p;
+            const int predicted = static_cast<int>(std::max_element(p, p + kMaxLabel + 1) - p);
             ++e.confusion[y[b]][predicted];
+            if (predicted != y[b] && e.misclassified.size() < kMaxMisclassified)
+                e.misclassified.push_back({first + b, y[b], predicted, p[predicted]});
         }
     }
     e.loss = loss / e.count;

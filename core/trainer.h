@@ -29,11 +29,19 @@ struct StepStats {
     bool done = false;
 };
 
+struct Misclassified {
+    int64_t index;
+    int label, predicted;
+    float confidence;  // the probability given to `predicted`
+};
+
 struct Evaluation {
     double loss = 0, accuracy = 0;
-    int64_t count = 0;
+    int64_t offset = 0, count = 0;
     std::array<std::array<int64_t, kMaxLabel + 1>, kMaxLabel + 1> confusion{};  // [true][predicted]
+    std::vector<Misclassified> misclassified;  // the first kMaxMisclassified, in index order
 };
+constexpr size_t kMaxMisclassified = 1000;
 
 // Checks that a model can be trained/evaluated on a dataset (input shape, enough classes).
 void check_compatible(const Model& model, const Dataset& data, const char* what);
@@ -53,6 +61,9 @@ public:
 
 private:
     void start_epoch();
+    // Restores the state saved at the start of run() and throws a std::runtime_error explaining what.
+    [[noreturn]] void diverged(const std::vector<float>& saved_params, const Optimizer::State& saved_state, int64_t ran,
+                               const char* what);
 
     Model& model_;
     const Dataset& train_;
@@ -67,8 +78,9 @@ private:
     std::vector<uint8_t> y_;
 };
 
-// Test-set loss, accuracy and confusion matrix in batches (limit 0 = every image).
-Evaluation evaluate(Model& model, const Dataset& data, int64_t limit = 0, int64_t batch = 100);
+// Loss, accuracy, confusion matrix and misclassified images of data[offset, offset + limit)
+// (limit 0 = to the end), in batches; a caller can evaluate a large set in slices.
+Evaluation evaluate(Model& model, const Dataset& data, int64_t limit = 0, int64_t offset = 0, int64_t batch = 100);
 
 // Class probabilities for one image of the model's input size (values in [0, 1]).
 std::vector<float> predict(Model& model, const float* image);

@@ -153,11 +153,17 @@ public:
         trainer_.reset();
     }
 
-    std::string evaluate(int limit) {
+    // Test images [offset, offset + limit) (limit 0 = to the end), so the worker can evaluate in slices.
+    std::string evaluate(int limit, int offset) {
         return guarded([&] {
             if (test_.count == 0) throw std::invalid_argument("no test data: load the test set first");
-            Evaluation e = cnn::evaluate(*model_, test_, limit);
-            return json{{"accuracy", e.accuracy}, {"loss", e.loss}, {"count", e.count}, {"confusion", e.confusion}}.dump();
+            Evaluation e = cnn::evaluate(*model_, test_, limit, offset);
+            json wrong = json::array();
+            for (const auto& m : e.misclassified)
+                wrong.push_back({{"index", m.index}, {"label", m.label}, {"predicted", m.predicted}, {"confidence", m.confidence}});
+            return json{{"accuracy", e.accuracy}, {"loss", e.loss},         {"offset", e.offset},
+                        {"count", e.count},       {"confusion", e.confusion}, {"misclassified", wrong}}
+                .dump();
         });
     }
 

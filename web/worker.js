@@ -250,7 +250,7 @@ function trainChunk() {
 function validate(epoch) {
   run.lastValidated = epoch;
   try {
-    const r = JSON.parse(engine.evaluate(VALIDATION_LIMIT));
+    const r = JSON.parse(engine.evaluate(VALIDATION_LIMIT, 0));
     post({ type: Reply.EVENT_EPOCH, epoch, accuracy: r.accuracy, loss: r.loss, count: r.count });
   } catch (err) {
     post({ type: Reply.EVENT_ERROR, message: `Validation failed: ${messageOf(err)}` });
@@ -295,7 +295,7 @@ function findMisclassified(limit) {
 
 function evaluate({ limit = 0 }) {
   requireData();
-  const r = JSON.parse(engine.evaluate(limit));
+  const r = JSON.parse(engine.evaluate(limit, 0));
   let misclassified = r.misclassified;
   if (Array.isArray(misclassified) && testSet) {
     misclassified = misclassified.slice(0, MISCLASSIFIED_MAX).map((m) => ({

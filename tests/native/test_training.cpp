@@ -1,0 +1,80 @@
+// Training end to end on real MNIST, and results that do not depend on the thread count.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "core/dataset.h"
+#include "core/parallel.h"
+#include "core/trainer.h"
+#include "helpers.h"
+
+using namespace cnn;
+
+namespace {
+
+Dataset load(const std::string& prefix) {
+    auto read = [](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        REQUIRE_MESSAGE(in.good(), path << " is missing: run npm ci first");
+        return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+    };
+    return parse_idx(read(test::mnist_dir() + "/" + prefix + "-images-idx3-ubyte"),
+                     read(test::mnist_dir() + "/" + prefix + "-labels-idx1-ubyte"));
+}
+
+std::vector<float> train_steps(const Dataset& data, int threads, int steps) {
+    set_num_threads(threads);
+    Model m(basic_cnn_spec());
+    Rng rng(1);
+    m.init_weights(rng);
+    Trainer t(m, data, TrainConfig{});
+    t.run(steps);
+    set_num_threads(1);
+    return m.params();
+}
+
+}  // namespace
+
+TEST_CASE("Basic_CNN learns MNIST: 150 steps of Adam reach over 90% on 1,000 test images") {
+    Dataset train = load("train"), test = load("t10k");
+    set_num_threads(2);
+    Model m(basic_cnn_spec());
+    Rng rng(1);
+    m.init_weights(rng);
+    const double before = evaluate(m, test, 1000).accuracy;
+    Trainer t(m, train, TrainConfig{});
+    StepStats first = t.run(10);
+    StepStats later = t.run(140);
+    const Evaluation after = evaluate(m, test, 1000);
+    set_num_threads(1);
+    CHECK(before < 0.2);  // untrained: about chance
+    CHECK(later.step == 150);
+    CHECK(later.loss < first.loss);
+    CHECK(after.accuracy > 0.90);
+    int64_t total = 0;
+    for (auto& row : after.confusion)
+        for (auto v : row) total += v;
+    CHECK(total == 1000);
+}
+
+TEST_CASE("one and two threads train to bit-identical weights") {
+    Dataset train = load("train");
+    CHECK(train_steps(train, 1, 3) == train_steps(train, 2, 3));
+}
+
+TEST_CASE("a diverging run stops with a message and keeps the last good weights") {
+    Dataset train = load("train");
+    Model m(basic_cnn_spec());
+    Rng rng(1);
+    m.init_weights(rng);
+    TrainConfig c;
+    c.optimizer = optimizer_defaults("sgd");
+    c.optimizer.learning_rate = 1e30f;
+    Trainer t(m, train, c);
+    const auto before = m.params();
+    std::string err = test::error_of([&] { t.run(20); });
+    CHECK(test::contains(err, "training stopped and the weights were restored"));
+    CHECK(test::contains(err, "Try a lower learning rate"));
+    CHECK(m.params() == before);
+}
