@@ -1,5 +1,7 @@
-// The page's settings in one serialisable object: kept in the URL hash (so a link reproduces a
-// setup) and validated on the way in. No DOM here.
+// The page's settings in one serialisable object: kept in the URL hash (so a link reproduces an
+// experiment: architecture, hyper-parameters, seed) and validated on the way in. No DOM here.
+
+import { basicCnn, encodeArchitecture, decodeArchitecture } from './architecture.js';
 
 export const OPTIMIZERS = Object.freeze(['adam', 'sgd', 'rmsprop']);
 /** Keras' default learning rate of each optimizer. */
@@ -13,7 +15,11 @@ export const DEFAULTS = Object.freeze({
   seed: 1,
   fresh: true, // start training from new random weights (false: continue from the current ones)
   wasm: 'auto', // 'auto' | 'simd' | 'threads'
+  lang: 'en', // language of the explanations: 'en' | 'ko'
+  arch: null, // the layers (architecture.js); null = Basic_CNN
 });
+
+export const LANGUAGES = Object.freeze(['en', 'ko']);
 
 const LIMITS = {
   epochs: [1, 50],
@@ -22,7 +28,15 @@ const LIMITS = {
   seed: [0, 2 ** 31 - 1],
 };
 
-const KEYS = { epochs: 'epochs', batchSize: 'batch', learningRate: 'lr', optimizer: 'opt', seed: 'seed', fresh: 'fresh', wasm: 'wasm' };
+const KEYS = {
+  epochs: 'epochs', batchSize: 'batch', learningRate: 'lr', optimizer: 'opt', seed: 'seed', fresh: 'fresh', wasm: 'wasm',
+  lang: 'lang', arch: 'arch',
+};
+
+/** The layers of a state: its own, or Basic_CNN. */
+export function layersOf(state) {
+  return state.arch ?? basicCnn();
+}
 
 /** Returns a valid state: unknown or out-of-range values fall back to the defaults. */
 export function validateState(input = {}) {
@@ -36,6 +50,12 @@ export function validateState(input = {}) {
   if (OPTIMIZERS.includes(input.optimizer)) state.optimizer = input.optimizer;
   if (typeof input.fresh === 'boolean') state.fresh = input.fresh;
   if (['auto', 'simd', 'threads'].includes(input.wasm)) state.wasm = input.wasm;
+  if (LANGUAGES.includes(input.lang)) state.lang = input.lang;
+  // An architecture is kept even when it cannot be built: the editor shows what is wrong with it.
+  if (Array.isArray(input.arch) && input.arch.length) {
+    const text = encodeArchitecture(input.arch);
+    state.arch = text === encodeArchitecture(basicCnn()) ? null : decodeArchitecture(text);
+  }
   return state;
 }
 
@@ -47,6 +67,13 @@ export function parseState(hash = '') {
     if (params.has(name)) raw[key] = params.get(name);
   }
   if ('fresh' in raw) raw.fresh = raw.fresh !== '0' && raw.fresh !== 'false';
+  if ('arch' in raw) {
+    try {
+      raw.arch = decodeArchitecture(raw.arch);
+    } catch {
+      delete raw.arch; // not an architecture: Basic_CNN
+    }
+  }
   return validateState(raw);
 }
 
@@ -54,7 +81,11 @@ export function parseState(hash = '') {
 export function serialiseState(state) {
   const params = new URLSearchParams();
   for (const [key, name] of Object.entries(KEYS)) {
-    if (state[key] !== DEFAULTS[key]) params.set(name, key === 'fresh' ? (state.fresh ? '1' : '0') : String(state[key]));
+    if (key === 'arch') {
+      if (state.arch) params.set(name, encodeArchitecture(state.arch));
+    } else if (state[key] !== DEFAULTS[key]) {
+      params.set(name, key === 'fresh' ? (state.fresh ? '1' : '0') : String(state[key]));
+    }
   }
   const text = params.toString();
   return text ? `#${text}` : '';
