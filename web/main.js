@@ -6,16 +6,22 @@ import { WorkerClient } from './client.js';
 import { createDrawPad, paintImage28 } from './draw.js';
 import { mnistFromStrokes } from './preprocess.js';
 import { createCharts } from './charts.js';
-import { parseState, serialiseState, trainingConfig, DEFAULT_LEARNING_RATE } from './state.js';
+import { parseState, serialiseState, validateState, trainingConfig, layersOf, DEFAULT_LEARNING_RATE } from './state.js';
 import { storeModel, readStoredModel, forgetStoredModel } from './storage.js';
+import { createProbabilityBars, renderConfusion, renderGallery, formatPercent } from './views.js';
+import { renderFeatureMaps, renderFilters } from './insight.js';
+import { createEditor, suggestedPosition } from './editor.js';
 import {
-  createProbabilityBars, renderSummary, renderConfusion, renderMisclassified, renderFeatureMaps, formatPercent,
-} from './views.js';
+  analyse, basicCnn, fromKerasConfig, toKerasConfig, sameArchitecture, newLayer, LAYER_TYPES, layerNames,
+} from './architecture.js';
+import { text as explanations } from './explain.js';
+import { CLASS_PRESETS } from './idx.js';
 
 const BASE = import.meta.env?.BASE_URL ?? '/';
 const SHIPPED_MODEL_URL = new URL(`${BASE}models/basic-cnn/model.json`, location.href).href;
 const PREDICT_INTERVAL_MS = 40; // live classification while drawing: at most ~25 requests/s
 const TRAINING_REPREDICT_MS = 500; // refresh the answer with the newest weights while training
+const TRAINING_INSIGHT_MS = 1000; // and the feature maps and filters this often
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,7 +43,14 @@ const runtime = {
   input: null, // the 28×28 input of the current drawing
   inputVersion: 0, // counts drawing changes; the prediction element says which version it answers
   predictions: 0, // answers received
-  featureLayers: [],
+  featureLayers: [], // indices of the Conv2D / MaxPooling2D layers of the model in use
+  builtLayers: null, // the layers of the model in use (architecture.js), null if the editor cannot show them
+  analysis: null, // analyse() of the editor's layers
+  classNames: [...CLASS_PRESETS.digits],
+  picked: null, // a test image chosen to classify (instead of the drawing)
+  lastEval: null, // the last evaluation's result, to re-render with other class names
+  lastCell: null, // the confusion-matrix cell shown, and its images
+  dataName: '', // 'MNIST' or the names of the files loaded
   modelName: 'Model',
   modelVersion: 0, // the predictor answers only with weights at least this new
   trainedHere: false, // the status line follows the training steps
@@ -76,20 +89,31 @@ function renderControls() {
   const running = trainState === TrainState.RUNNING;
   const paused = trainState === TrainState.PAUSED;
   const blocked = busy.size > 0;
-  $('load-data').disabled = !ready || loadingData || dataLoaded || running;
-  $('train-start').disabled = !ready || !dataLoaded || running || paused || blocked;
+  $('load-data').disabled = !ready || loadingData || running || runtime.dataName === 'MNIST';
+  $('data-files').disabled = !ready || loadingData || running;
+  const invalid = !runtime.analysis?.valid;
+  const edited = !invalid && !isBuilt();
+  $('train-start').disabled = !ready || !dataLoaded || running || paused || blocked || invalid;
   $('train-pause').disabled = !(running || paused);
   $('train-pause').textContent = paused ? 'Resume' : 'Pause';
   $('train-pause').setAttribute('aria-pressed', String(paused));
-  $('train-step').disabled = !ready || !dataLoaded || running || blocked;
+  $('train-step').disabled = !ready || !dataLoaded || running || blocked || invalid || edited;
   $('train-stop').disabled = !(running || paused);
   $('train-reset').disabled = !ready || running || blocked;
   $('evaluate').disabled = !ready || !dataLoaded || running || blocked;
+  $('eval-limit').disabled = busy.has('evaluate');
   $('save-model').disabled = !ready || blocked;
   $('load-model').disabled = !ready || running || blocked;
-  $('build-model').disabled = !ready || running || blocked;
+  $('build-model').disabled = !ready || running || paused || blocked || invalid || !edited;
+  $('train-blocked').textContent = invalid
+    ? `Training is off until the network can be built: ${runtime.analysis?.error ?? 'it has no layers'}.`
+    : edited && dataLoaded ? 'Train builds the changed network first (new random weights, seed ' + settings.seed + ').' : '';
+  $('train-blocked').classList.toggle('bad', invalid);
+  $('editor-status').textContent = invalid
+    ? 'Not possible — see the layer marked in red.'
+    : edited ? 'Changed: not built yet.' : 'This is the network in use.';
   $('default-model').disabled = !ready || running || blocked;
-  for (const id of ['epochs', 'batch-size', 'learning-rate', 'optimizer', 'fresh']) $(id).disabled = running || paused;
+  for (const id of ['epochs', 'batch-size', 'learning-rate', 'optimizer', 'fresh', 'seed']) $(id).disabled = running || paused;
   const labels = { idle: 'not started', running: 'training…', paused: 'paused', stopped: 'stopped', done: 'finished' };
   $('train-state').textContent = labels[trainState] ?? trainState;
   $('train-state').dataset.state = trainState;
@@ -148,6 +172,11 @@ function handleEvent(message) {
       return onTrainState(message);
     case Reply.EVENT_ERROR:
       return showError(message.message);
+    case Reply.EVENT_EVAL_PROGRESS:
+      $('eval-progress').max = Math.max(1, message.total);
+      $('eval-progress').value = message.done;
+      $('test-accuracy').textContent = `measuring… ${message.done.toLocaleString('en')} of ${message.total.toLocaleString('en')}`;
+      return undefined;
     default:
       return undefined;
   }
@@ -158,6 +187,7 @@ async function handleCrash(reason) {
   runtime.dataLoaded = false;
   runtime.trainState = TrainState.IDLE;
   showError(`The network's worker stopped (${reason}). It has been restarted with the last saved or shipped model; load the data again to train.`);
+  runtime.dataName = '';
   renderControls();
   $('load-data').textContent = 'Load MNIST again';
   predictor.restart(); // its weights came from the worker that died
@@ -193,8 +223,11 @@ async function initialise() {
       setModel(`Untrained ${result.summary.name}`);
     }
     $('forget-model').disabled = !stored;
-    onModelChanged(result);
+    // A link with an architecture builds that network; otherwise the editor shows the loaded one.
+    const fromLink = settings.arch && runtime.analysis.valid && !sameArchitecture(settings.arch, layersFromTopology(result.topology) ?? []);
+    onModelChanged(result, { adopt: !settings.arch });
     runtime.ready = true;
+    if (fromLink) await buildDraft('from the link');
   } catch (err) {
     showError(`The network could not be started: ${err.message}`);
   }
@@ -214,16 +247,34 @@ async function shippedAccuracy(metadata) {
   return null;
 }
 
-function onModelChanged({ summary, topology, modelVersion }) {
+function layersFromTopology(topology) {
+  try {
+    return fromKerasConfig(topology).layers;
+  } catch {
+    return null; // e.g. non-square windows: usable, but not editable here
+  }
+}
+
+/** After the engine's model was replaced. `adopt`: the editor takes over its architecture. */
+function onModelChanged({ summary, topology, modelVersion }, { adopt = true } = {}) {
   runtime.trainedHere = false;
   if (modelVersion != null) runtime.modelVersion = modelVersion;
   if (summary) {
     runtime.modelName = summary.name;
-    renderSummary($('model-summary'), summary);
-    fillFeatureLayers(summary);
+    runtime.featureLayers = summary.layers
+      .map((layer, index) => ({ ...layer, index }))
+      .filter((layer) => layer.class_name === 'Conv2D' || layer.class_name === 'MaxPooling2D')
+      .map((layer) => layer.index);
   }
-  if (topology) $('model-config').value = JSON.stringify(JSON.parse(topology), null, 2);
+  if (topology) {
+    runtime.builtLayers = layersFromTopology(topology);
+    if (adopt && runtime.builtLayers) setArchitecture(runtime.builtLayers, { rebuild: true });
+  }
+  renderControls();
+  refreshFilters();
 }
+
+const isBuilt = () => Boolean(runtime.builtLayers) && sameArchitecture(layersOf(settings), runtime.builtLayers);
 
 // ---------------------------------------------------------------------------------------------
 // Drawing → prediction
@@ -248,7 +299,8 @@ function drawingChanged(strokes) {
   drawingFrame = 0;
   const final = drawingFinal;
   drawingFinal = false;
-  runtime.input = strokes.length ? mnistFromStrokes(strokes) : null;
+  if (strokes.length) runtime.picked = null;
+  runtime.input = strokes.length ? mnistFromStrokes(strokes) : runtime.picked;
   runtime.inputVersion++;
   $('input-28').dataset.version = String(runtime.inputVersion);
   paintImage28($('input-28'), runtime.input);
@@ -260,9 +312,20 @@ function drawingChanged(strokes) {
   for (let i = 0; i < 3; i++) mnistFromStrokes([[{ x: 0, y: 0 }, { x: 10, y: 30 }, { x: 20, y: 0 }]]);
 });
 $('clear').addEventListener('click', () => {
+  runtime.picked = null;
   pad.clear();
   $('draw-canvas').focus();
 });
+$('draw-canvas').addEventListener('keydown', (event) => {
+  if (['Escape', 'Delete', 'Backspace'].includes(event.key)) runtime.picked = null; // the pad clears itself
+}, { capture: true });
+
+/** Classifies a test image: it replaces the drawing as the network's input. */
+function classifyImage(item) {
+  runtime.picked = Float32Array.from(item.image, (v) => v / 255);
+  pad.clear(); // → drawingChanged, which takes the picked image
+  $('draw').scrollIntoView({ block: 'nearest' });
+}
 
 /** Latest-wins: at most one predict request in flight, at most one per PREDICT_INTERVAL_MS. */
 function requestPrediction({ featureMaps = true } = {}) {
@@ -303,7 +366,8 @@ async function sendPrediction() {
     if (runtime.input) {
       const best = bars.update(probs);
       const prediction = $('prediction');
-      prediction.textContent = String(best);
+      prediction.textContent = runtime.classNames[best] ?? String(best);
+      prediction.dataset.class = String(best);
       prediction.dataset.version = String(version);
       prediction.dataset.count = String(++runtime.predictions);
       prediction.dataset.confidence = probs[best].toFixed(4);
@@ -323,37 +387,38 @@ async function sendPrediction() {
   }
 }
 
-function fillFeatureLayers(summary) {
-  const select = $('feature-layer');
-  const previous = select.value;
-  runtime.featureLayers = summary.layers
-    .map((layer, index) => ({ ...layer, index }))
-    .filter((layer) => (layer.output_shape ?? []).length === 4 && !/dropout/i.test(layer.class_name));
-  select.replaceChildren(
-    ...runtime.featureLayers.map((layer) => {
-      const option = document.createElement('option');
-      option.value = String(layer.index);
-      option.textContent = `${layer.index}: ${layer.name} (${layer.class_name}) → ${layer.output_shape.slice(1).join('×')}`;
-      return option;
-    }),
-  );
-  const firstActivation = runtime.featureLayers.find((l) => /activation|relu/i.test(l.class_name)) ?? runtime.featureLayers[0];
-  if ([...select.options].some((o) => o.value === previous)) select.value = previous;
-  else if (firstActivation) select.value = String(firstActivation.index);
-}
-
 async function showFeatureMaps() {
-  const index = Number($('feature-layer').value);
-  if (!runtime.input || !Number.isInteger(index)) return;
+  if (!runtime.input) return;
+  const layers = runtime.featureLayers;
+  if (!layers.length) {
+    renderFeatureMaps($('feature-maps'), null, { emptyText: 'This network has no Conv2D or MaxPooling2D layers.' });
+    return;
+  }
   const input = runtime.input.slice();
+  const version = runtime.inputVersion;
   try {
-    const { outputs } = await predictor.request(Request.LAYER_OUTPUTS, { input, layers: [index], minVersion: runtime.modelVersion }, [input.buffer]);
-    renderFeatureMaps($('feature-maps'), outputs[0]);
+    const { outputs } = await predictor.request(Request.LAYER_OUTPUTS, { input, layers, minVersion: runtime.modelVersion }, [input.buffer]);
+    if (!runtime.input) return;
+    renderFeatureMaps($('feature-maps'), outputs);
+    $('feature-maps').dataset.version = String(version);
   } catch (err) {
     showError(`Reading the feature maps failed: ${err.message}`);
   }
 }
-$('feature-layer').addEventListener('change', () => showFeatureMaps());
+
+let filtersInFlight = false;
+async function refreshFilters() {
+  if (filtersInFlight) return;
+  filtersInFlight = true;
+  try {
+    const { kernels, step } = await predictor.request(Request.FILTERS, { minVersion: runtime.modelVersion });
+    renderFilters($('filters'), kernels, { step: runtime.trainedHere ? step : null });
+  } catch (err) {
+    showError(`Reading the filters failed: ${err.message}`);
+  } finally {
+    filtersInFlight = false;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Data
@@ -376,9 +441,11 @@ $('load-data').addEventListener('click', async () => {
   try {
     const info = await client.request(Request.LOAD_DATA, { baseUrl: new URL(`${BASE}data/`, location.href).href });
     runtime.dataLoaded = true;
+    runtime.dataName = 'MNIST';
     $('data-progress').value = $('data-progress').max;
     $('data-status').textContent = `${info.train.count.toLocaleString('en')} training and ${info.test.count.toLocaleString('en')} test images loaded.`;
     $('load-data').textContent = 'MNIST loaded';
+    if (runtime.classNames.join() !== CLASS_PRESETS.digits.join()) setClassNames([...CLASS_PRESETS.digits]);
   } catch (err) {
     $('data-status').textContent = 'Download failed.';
     showError(`Loading MNIST failed: ${err.message}. Check the connection and try again; the model still works.`);
@@ -387,6 +454,74 @@ $('load-data').addEventListener('click', async () => {
     renderControls();
   }
 });
+
+/** Four IDX files from the picker or a drop. */
+async function loadDataFiles(fileList) {
+  clearError();
+  runtime.loadingData = true;
+  renderControls();
+  $('data-status').textContent = 'Reading the files…';
+  try {
+    const files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+    const info = await client.request(Request.LOAD_FILES, { files }, files.map((f) => f.bytes));
+    runtime.dataLoaded = true;
+    runtime.dataName = Object.values(info.files).join(', ');
+    runtime.lastEval = null;
+    $('data-status').textContent = `${info.train.count.toLocaleString('en')} training and ${info.test.count.toLocaleString('en')} test images loaded from ` +
+      `${info.files.trainImages}, ${info.files.trainLabels}, ${info.files.testImages}, ${info.files.testLabels}.`;
+    $('load-data').textContent = 'Load MNIST';
+  } catch (err) {
+    $('data-status').textContent = 'Those files could not be used.';
+    showError(`Loading your data failed: ${err.message}. The data loaded before (if any) is still there.`);
+  } finally {
+    runtime.loadingData = false;
+    renderControls();
+  }
+}
+$('data-files').addEventListener('change', async (event) => {
+  if (event.target.files?.length) await loadDataFiles(event.target.files);
+  event.target.value = '';
+});
+
+// Class names: ten fields, with presets.
+function renderClassNames() {
+  const grid = $('class-grid');
+  if (!grid.children.length) {
+    grid.replaceChildren(...runtime.classNames.map((_, i) => {
+      const input = document.createElement('input');
+      input.type = 'text';
+      input.id = `class-${i}`;
+      input.dataset.testid = `class-name-${i}`;
+      input.addEventListener('input', () => {
+        runtime.classNames[i] = input.value.trim() || String(i);
+        classNamesChanged();
+      });
+      const label = document.createElement('label');
+      label.htmlFor = input.id;
+      label.textContent = String(i);
+      const cell = document.createElement('div');
+      cell.append(label, input);
+      return cell;
+    }));
+  }
+  runtime.classNames.forEach((name, i) => {
+    const input = $(`class-${i}`);
+    if (input.value !== name) input.value = name;
+  });
+}
+function setClassNames(names) {
+  runtime.classNames = [...names];
+  renderClassNames();
+  classNamesChanged();
+}
+function classNamesChanged() {
+  bars.setNames(runtime.classNames);
+  const best = Number($('prediction').dataset.class);
+  if (runtime.input && Number.isInteger(best)) $('prediction').textContent = runtime.classNames[best];
+  renderEvaluation();
+}
+$('names-digits').addEventListener('click', () => setClassNames(CLASS_PRESETS.digits));
+$('names-fashion').addEventListener('click', () => setClassNames(CLASS_PRESETS.fashion));
 
 // ---------------------------------------------------------------------------------------------
 // Training
@@ -401,13 +536,21 @@ function readSettings() {
       batchSize: Number($('batch-size').value),
       learningRate: Number($('learning-rate').value),
       optimizer: $('optimizer').value,
-      seed: settings.seed,
+      seed: Number($('seed').value),
       fresh: $('fresh').checked,
       wasm: settings.wasm,
+      lang: settings.lang,
+      arch: settings.arch,
     }),
   );
-  history.replaceState(null, '', serialiseState(settings) || location.pathname + location.search);
+  writeUrl();
   return settings;
+}
+
+/** The state → the address bar (without a new history entry) and the share field. */
+function writeUrl() {
+  history.replaceState(null, '', serialiseState(settings) || location.pathname + location.search);
+  $('share-link').value = location.href;
 }
 
 function writeSettings() {
@@ -416,6 +559,7 @@ function writeSettings() {
   $('learning-rate').value = settings.learningRate;
   $('optimizer').value = settings.optimizer;
   $('fresh').checked = settings.fresh;
+  $('seed').value = settings.seed;
 }
 writeSettings();
 $('settings').addEventListener('change', (event) => {
@@ -436,6 +580,7 @@ function formatDuration(seconds) {
   return m < 60 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+let lastInsight = 0;
 function onMetrics(m) {
   runtime.lastMetrics = m;
   $('epoch').textContent = `${Math.min(m.epoch + 1, settings.epochs)} / ${settings.epochs}`;
@@ -454,9 +599,14 @@ function onMetrics(m) {
     renderStatus();
   }
   const now = performance.now();
-  if (runtime.input && now - lastRepredict > TRAINING_REPREDICT_MS) {
+  const insight = now - lastInsight > TRAINING_INSIGHT_MS;
+  if (insight) {
+    lastInsight = now;
+    refreshFilters();
+  }
+  if (runtime.input && (insight || now - lastRepredict > TRAINING_REPREDICT_MS)) {
     lastRepredict = now;
-    requestPrediction({ featureMaps: false });
+    requestPrediction({ featureMaps: insight });
   }
 }
 
@@ -472,7 +622,11 @@ $('train-start').addEventListener('click', () =>
   task('train', async () => {
     clearError();
     readSettings();
-    if (settings.fresh) charts.clear();
+    if (!runtime.analysis.valid) throw new Error(`The network cannot be built: ${runtime.analysis.error}.`);
+    // A changed architecture is built first: new weights from the seed, so training starts fresh anyway.
+    const built = !isBuilt();
+    if (built) await buildDraft();
+    if (settings.fresh || built) charts.clear();
     runtime.trainedHere = true;
     await client.request(Request.TRAIN, { config: trainingConfig(settings), fresh: settings.fresh });
   }),
@@ -512,13 +666,16 @@ $('evaluate').addEventListener('click', () =>
     clearError();
     const limit = Number($('eval-limit').value);
     $('test-accuracy').textContent = 'measuring…';
+    $('eval-progress').value = 0;
     try {
       const r = await client.request(Request.EVALUATE, { limit });
+      runtime.lastEval = r;
+      runtime.lastCell = null;
       $('test-accuracy').textContent = `${formatPercent(r.accuracy, 2)} of ${r.count.toLocaleString('en')} images`;
       $('test-accuracy').dataset.value = String(r.accuracy);
-      renderConfusion($('confusion-matrix'), r.confusion);
-      renderMisclassified($('misclassified'), r.misclassified ?? []);
-      if (limit === 0) {
+      $('test-accuracy').dataset.count = String(r.count);
+      renderEvaluation();
+      if (limit === 0 && runtime.dataName === 'MNIST') {
         runtime.model.testAccuracy = r.accuracy;
         renderStatus();
       }
@@ -528,6 +685,37 @@ $('evaluate').addEventListener('click', () =>
     }
   }),
 );
+
+/** The confusion matrix, the chosen cell's images and the mistakes, from the last evaluation. */
+function renderEvaluation() {
+  const r = runtime.lastEval;
+  if (!r) return;
+  const names = runtime.classNames;
+  const cell = runtime.lastCell;
+  renderConfusion($('confusion-matrix'), r.confusion, { names, onCell: showCell, selected: cell ? [cell.label, cell.predicted] : null });
+  renderGallery($('misclassified'), r.misclassified, { names, onPick: classifyImage, empty: 'None: every image was classified right.' });
+  const shown = r.misclassified.length;
+  $('misclassified-title').textContent = `${r.misclassifiedTotal.toLocaleString('en')} test images it got wrong` +
+    `${shown < r.misclassifiedTotal ? ` (the first ${shown} shown)` : ''}: true → answered, and how sure it was. Click one to classify it above.`;
+  $('cell-figure').hidden = !cell;
+  if (cell) {
+    const what = cell.label === cell.predicted
+      ? `${cell.total.toLocaleString('en')} images of ${names[cell.label]} classified right`
+      : `${cell.total.toLocaleString('en')} images of ${names[cell.label]} taken for ${names[cell.predicted]}`;
+    $('cell-title').textContent = `${what}${cell.items.length < cell.total ? ` (the first ${cell.items.length} shown)` : ''}.`;
+    renderGallery($('cell-images'), cell.items, { names, onPick: classifyImage });
+  }
+}
+
+async function showCell(label, predicted) {
+  try {
+    runtime.lastCell = await client.request(Request.CELL_IMAGES, { label, predicted });
+    renderEvaluation();
+    $('cell-figure').scrollIntoView({ block: 'nearest' });
+  } catch (err) {
+    showError(`Those images could not be shown: ${err.message}`);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Save and load
@@ -643,48 +831,177 @@ document.addEventListener('drop', (event) => {
   document.body.classList.remove('dragging');
   if (!event.dataTransfer?.files?.length) return;
   event.preventDefault();
+  const files = [...event.dataTransfer.files];
+  const isModel = files.some((f) => /\.json$/i.test(f.name));
   if (!runtime.ready || runtime.trainState === TrainState.RUNNING) {
-    showError('Stop training before loading another model.');
+    showError(isModel ? 'Stop training before loading another model.' : 'Stop training before loading other data.');
     return;
   }
-  loadModelFiles(event.dataTransfer.files);
+  if (isModel) loadModelFiles(files);
+  else loadDataFiles(files);
 });
 
 // ---------------------------------------------------------------------------------------------
 // Architecture editor
 
+const editor = createEditor($('layer-list'), $('model-summary'), { onChange: (layers) => setArchitecture(layers) });
+
+/** The editor's layers → state, URL, summary and controls. */
+function setArchitecture(layers, { rebuild = false } = {}) {
+  settings = validateState({ ...settings, arch: layers.length ? layers : null });
+  if (!layers.length) settings.arch = [];
+  runtime.analysis = analyse(layersOf(settings));
+  editor.render({ layers: layersOf(settings), analysis: runtime.analysis, lang: settings.lang }, { rebuild });
+  renderAddPositions();
+  writeUrl();
+  if (runtime.ready !== undefined) renderControls();
+}
+
+function renderAddPositions() {
+  const layers = layersOf(settings);
+  const names = layerNames(layers);
+  const select = $('add-position');
+  const type = $('add-type').value || 'Conv2D';
+  select.replaceChildren(
+    ...layers.map((_, i) => new Option(`before ${names[i]}`, String(i))),
+    new Option('the end', String(layers.length)),
+  );
+  select.value = String(suggestedPosition(layers, type));
+}
+$('add-type').replaceChildren(...LAYER_TYPES.map((t) => new Option(t, t)));
+$('add-type').addEventListener('change', renderAddPositions);
+$('add-layer').addEventListener('click', () => {
+  const layers = [...layersOf(settings)];
+  layers.splice(Number($('add-position').value), 0, newLayer($('add-type').value));
+  setArchitecture(layers);
+});
+
+/** Builds the editor's network in the engine: new weights from the seed. */
+async function buildDraft(why = '') {
+  const layers = layersOf(settings);
+  const name = sameArchitecture(layers, basicCnn()) ? 'Basic_CNN' : 'My_CNN';
+  const config = JSON.stringify(toKerasConfig(layers, { name }));
+  let result;
+  try {
+    result = await client.request(Request.BUILD_MODEL, { config, seed: settings.seed });
+  } catch (err) {
+    throw new Error(`That network could not be built: ${err.message}. The current model is unchanged.`);
+  }
+  onModelChanged(result, { adopt: false });
+  setModel(`${result.summary.name}${why ? ` ${why}` : ''} (untrained, seed ${settings.seed})`);
+  requestPrediction();
+}
+
 $('build-model').addEventListener('click', () =>
   task('build', async () => {
     clearError();
-    let config = $('model-config').value.trim();
-    try {
-      JSON.parse(config);
-    } catch (err) {
-      throw new Error(`The config is not valid JSON (${err.message}); the current model is unchanged.`);
-    }
-    try {
-      const result = await client.request(Request.BUILD_MODEL, { config, seed: settings.seed });
-      onModelChanged(result);
-      setModel(`Your ${result.summary.name} (untrained)`);
-      requestPrediction();
-    } catch (err) {
-      throw new Error(`That architecture could not be built: ${err.message}. The current model is unchanged.`);
-    }
+    readSettings();
+    await buildDraft();
   }),
 );
 
-$('default-model').addEventListener('click', () =>
-  task('build', async () => {
+$('reset-architecture').addEventListener('click', () => {
+  setArchitecture(basicCnn(), { rebuild: true });
+  // The tutorial's model comes back trained, as shipped.
+  if (runtime.ready && !isBuilt() && runtime.trainState !== TrainState.RUNNING) useShippedModel();
+});
+
+function exportConfig() {
+  const layers = layersOf(settings);
+  const json = JSON.stringify(toKerasConfig(layers, { name: sameArchitecture(layers, basicCnn()) ? 'Basic_CNN' : 'My_CNN' }), null, 2);
+  $('model-config').value = json;
+  return json;
+}
+$('json-io').addEventListener('toggle', () => {
+  if ($('json-io').open && !$('model-config').value) exportConfig();
+});
+$('export-config').addEventListener('click', () => download('architecture.json', new Blob([exportConfig()], { type: 'application/json' })));
+
+function importConfig(textValue, source) {
+  clearError();
+  try {
+    const { layers } = fromKerasConfig(textValue);
+    setArchitecture(layers, { rebuild: true });
+  } catch (err) {
+    showError(`${source} could not be imported: ${err.message}. The editor is unchanged.`);
+  }
+}
+$('import-config').addEventListener('click', () => importConfig($('model-config').value, 'The config'));
+$('config-file').addEventListener('change', async (event) => {
+  const file = event.target.files?.[0];
+  if (file) {
+    const value = await file.text();
+    $('model-config').value = value;
+    importConfig(value, file.name);
+  }
+  event.target.value = '';
+});
+
+async function useShippedModel() {
+  await task('build', async () => {
     clearError();
     const result = await client.request(Request.LOAD_MODEL, { modelUrl: SHIPPED_MODEL_URL });
     onModelChanged(result);
     setModel(`Shipped ${result.summary.name}, trained with the cnn command line`, await shippedAccuracy(result.metadata));
     requestPrediction();
-  }),
-);
+  });
+}
+$('default-model').addEventListener('click', useShippedModel);
+
+// ---------------------------------------------------------------------------------------------
+// Explanations and the shared link
+
+function renderExplanations() {
+  const t = explanations(settings.lang);
+  $('explain').lang = settings.lang;
+  $('explain-title').textContent = t.how.title;
+  const dl = document.createElement('dl');
+  dl.className = 'layers';
+  for (const [term, description] of t.how.items) {
+    const dt = document.createElement('dt');
+    dt.textContent = term;
+    const dd = document.createElement('dd');
+    dd.textContent = description;
+    dl.append(dt, dd);
+  }
+  const intro = document.createElement('p');
+  intro.textContent = t.how.intro;
+  const training = document.createElement('p');
+  training.textContent = t.how.training;
+  $('explain-body').replaceChildren(intro, dl, training);
+  for (const radio of document.querySelectorAll('input[name="lang"]')) radio.checked = radio.value === settings.lang;
+}
+$('lang-switch').addEventListener('change', (event) => {
+  settings = validateState({ ...settings, lang: event.target.value });
+  renderExplanations();
+  editor.render({ layers: layersOf(settings), analysis: runtime.analysis, lang: settings.lang });
+  writeUrl();
+});
+
+$('copy-link').addEventListener('click', async () => {
+  $('share-link').select();
+  try {
+    await navigator.clipboard.writeText($('share-link').value);
+    $('copy-link').textContent = 'Copied';
+  } catch {
+    document.execCommand?.('copy'); // the field is selected: Ctrl+C works too
+  }
+  setTimeout(() => ($('copy-link').textContent = 'Copy'), 1500);
+});
+
+// A link pasted into the address bar of an open page: take its state over.
+window.addEventListener('hashchange', () => {
+  settings = parseState(location.hash);
+  writeSettings();
+  setArchitecture(layersOf(settings), { rebuild: true });
+  renderExplanations();
+});
 
 // ---------------------------------------------------------------------------------------------
 
+setArchitecture(layersOf(settings), { rebuild: true });
+renderExplanations();
+renderClassNames();
 renderControls();
 renderFeatureMaps($('feature-maps'), null);
 bars.update(null);

@@ -4,12 +4,15 @@
 
 import { Request, Reply, SNAPSHOT } from './protocol.js';
 import { instantiate, messageOf, predict, layerOutputs, serveRequests } from './engine.js';
+import { convKernels } from './weights.js';
 
 let engine = null;
 const engineReady = instantiate('cnn-simd').then((e) => (engine = e)); // one thread is plenty here
 let version = -1; // model version of the weights held
 let step = 0;
 let waiting = []; // requests that need a newer model version than the one held
+let held = null; // the snapshot the weights came from: { modelJson, weights }
+let kernels = null; // convKernels(held), computed on the first FILTERS request after a snapshot
 
 function whenVersion(minVersion = 0) {
   if (version >= minVersion) return Promise.resolve();
@@ -22,6 +25,8 @@ async function applySnapshot(snapshot) {
     engine.loadModel(snapshot.modelJson, new Uint8Array(snapshot.weights));
     version = snapshot.version;
     step = snapshot.step;
+    held = snapshot;
+    kernels = null;
   } catch (err) {
     // Keep answering with the weights held; a request that waits for this version fails.
     const failed = waiting.filter((w) => w.minVersion <= snapshot.version);
@@ -59,6 +64,12 @@ const handlers = {
     await whenVersion(minVersion);
     await engineReady;
     return { ...predict(engine, input), version, step };
+  },
+  async [Request.FILTERS]({ minVersion }) {
+    await whenVersion(minVersion);
+    kernels ??= held ? convKernels(held.modelJson, held.weights, 2) : [];
+    // Copies: the cached arrays stay here for the next request.
+    return { kernels: kernels.map((k) => ({ ...k, data: k.data.slice() })), version, step };
   },
   async [Request.LAYER_OUTPUTS]({ minVersion, ...payload }) {
     await whenVersion(minVersion);

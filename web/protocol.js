@@ -21,6 +21,10 @@ export const Request = Object.freeze({
   /** { baseUrl } — fetches the four MNIST .gz files, decompresses them, hands them to the engine.
    *  Emits EVENT_DATA_PROGRESS while downloading. → { train: {count, rows, cols}, test: {...} } */
   LOAD_DATA: 'loadData',
+  /** { files: [{name, bytes: ArrayBuffer}] } — four IDX files (raw or gzip) of any data set of
+   *  28×28 images: training and test images and labels, told apart by header and name.
+   *  → { train: {count, rows, cols}, test: {...}, files: {trainImages, trainLabels, testImages, testLabels} } */
+  LOAD_FILES: 'loadFiles',
   /** { config: {optimizer, learning_rate, batch_size, epochs, seed}, fresh: boolean }
    *  Starts a training run (fresh = re-initialise the weights first). → { state } at once;
    *  then EVENT_METRICS after every chunk of steps and EVENT_TRAIN_STATE on every change. */
@@ -44,9 +48,16 @@ export const Request = Object.freeze({
   /** { input: Float32Array(784), layers?: number[], minVersion? } — activations of the given layers
    *  (default: every layer with a spatial output). → { outputs: [{index, name, className, shape, data}] } */
   LAYER_OUTPUTS: 'layerOutputs',
-  /** { limit } — accuracy on the first `limit` test images (0 = all).
-   *  → { accuracy, loss, count, confusion: number[10][10], misclassified: [{index, label, predicted, image}] } */
+  /** { limit } — accuracy on the first `limit` test images (0 = all), computed in slices of ~100 ms
+   *  (EVENT_EVAL_PROGRESS after each). → { accuracy, loss, count, confusion: number[10][10],
+   *  misclassifiedTotal, misclassified: [{index, label, predicted, confidence, image: Uint8Array}] (the first 60) } */
   EVALUATE: 'evaluate',
+  /** { label, predicted, limit? } — test images of one confusion-matrix cell of the last evaluation.
+   *  → { label, predicted, total, items: [{index, label, predicted, confidence, image}] } */
+  CELL_IMAGES: 'cellImages',
+  /** {} — to the predictor: the kernels of the first two Conv2D layers of the weights it holds.
+   *  → { kernels: [{name, shape: [kh, kw, in, out], data: Float32Array}], version, step } */
+  FILTERS: 'filters',
   /** {} → { modelJson: string, weights: ArrayBuffer } (TF.js layers format, one shard) */
   SAVE_MODEL: 'saveModel',
   /** { modelJson, weights: ArrayBuffer } — the old model stays if this fails. → { summary, metadata } */
@@ -74,6 +85,8 @@ export const Reply = Object.freeze({
   EVENT_DATA_PROGRESS: 'dataProgress',
   /** { loss, accuracy, step, epoch, steps_per_epoch, total_steps, images_per_sec, done, chunkMs } */
   EVENT_METRICS: 'metrics',
+  /** { done, total } — test images evaluated so far. */
+  EVENT_EVAL_PROGRESS: 'evalProgress',
   /** { epoch, accuracy, loss, count } — validation accuracy after each finished epoch. */
   EVENT_EPOCH: 'epoch',
   /** { state: 'idle'|'running'|'paused'|'done'|'stopped', reason? } */

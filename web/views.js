@@ -15,18 +15,29 @@ const el = (tag, props = {}, children = []) => {
 
 export const formatPercent = (p, digits = 1) => `${(p * 100).toFixed(digits)}%`;
 
-/** Ten bars, one per digit; `update(probs)` sets them (null = no drawing). */
-export function createProbabilityBars(list) {
+/** Ten bars, one per class; `update(probs)` sets them (null = no drawing); `setNames(names)` relabels. */
+export function createProbabilityBars(list, names = null) {
   const rows = [];
   for (let digit = 0; digit < 10; digit++) {
     const bar = el('span', { className: 'bar-fill' });
     const value = el('span', { className: 'bar-value', dataset: { testid: `prob-${digit}` } }, '–');
+    const label = el('span', { className: 'digit' }, String(digit));
     const meter = el('span', { className: 'bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': `Probability of ${digit}` }, bar);
-    const row = el('li', { className: 'prob' }, [el('span', { className: 'digit' }, String(digit)), meter, value]);
+    const row = el('li', { className: 'prob' }, [label, meter, value]);
     list.append(row);
-    rows.push({ row, bar, value, meter });
+    rows.push({ row, bar, value, meter, label });
   }
-  return {
+  const api = {
+    setNames(classNames) {
+      rows.forEach(({ label, meter, row }, i) => {
+        const name = classNames?.[i] ?? String(i);
+        label.textContent = name;
+        label.title = name;
+        meter.setAttribute('aria-label', `Probability of ${name}`);
+        row.classList.toggle('named', name.length > 1);
+      });
+      list.classList.toggle('named', rows.some((r) => r.label.textContent.length > 1));
+    },
     update(probs) {
       let best = -1;
       if (probs) best = probs.reduce((b, p, i) => (p > probs[b] ? i : b), 0);
@@ -40,6 +51,8 @@ export function createProbabilityBars(list) {
       return best;
     },
   };
+  if (names) api.setNames(names);
+  return api;
 }
 
 /** Keras-style summary table from e.summary(). */
@@ -61,16 +74,28 @@ export function renderSummary(container, summary) {
   container.replaceChildren(table);
 }
 
-/** 10×10 confusion matrix; cells shaded by their share of the row. */
-export function renderConfusion(container, confusion) {
-  const head = el('tr', {}, [el('th', { scope: 'col' }, 'true ↓ / predicted →'), ...confusion.map((_, c) => el('th', { scope: 'col' }, String(c)))]);
+/**
+ * Confusion matrix: row = true class, column = the network's answer; cells shaded by their share
+ * of the row. Each non-empty cell is a button: onCell(label, predicted) shows those images.
+ */
+export function renderConfusion(container, confusion, { names = null, onCell = null, selected = null } = {}) {
+  const name = (i) => names?.[i] ?? String(i);
+  const head = el('tr', {}, [
+    el('th', { scope: 'col' }, 'true ↓ / answer →'),
+    ...confusion.map((_, c) => el('th', { scope: 'col', title: name(c) }, name(c))),
+  ]);
   const rows = confusion.map((row, r) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
     return el('tr', {}, [
-      el('th', { scope: 'row' }, String(r)),
+      el('th', { scope: 'row', title: name(r) }, name(r)),
       ...row.map((count, c) => {
         const share = count / total;
-        const cell = el('td', { title: `${count} images of ${r} classified as ${c}` }, String(count));
+        const describe = `${count} test images of ${name(r)} answered as ${name(c)}`;
+        const content = count > 0 && onCell
+          ? el('button', { type: 'button', className: 'cell', 'aria-label': describe, title: describe, onclick: () => onCell(r, c) }, String(count))
+          : String(count);
+        const cell = el('td', { dataset: { row: String(r), col: String(c) } }, content);
+        if (selected && selected[0] === r && selected[1] === c) cell.classList.add('selected');
         if (count > 0) {
           cell.style.background = r === c ? `rgba(43, 138, 62, ${0.15 + 0.6 * share})` : `rgba(224, 49, 49, ${Math.min(0.8, 0.15 + 4 * share)})`;
         }
@@ -78,63 +103,39 @@ export function renderConfusion(container, confusion) {
       }),
     ]);
   });
-  container.replaceChildren(el('table', { className: 'confusion-table' }, [el('thead', {}, head), el('tbody', {}, rows)]));
+  const table = el('table', { className: 'confusion-table' }, [el('thead', {}, head), el('tbody', {}, rows)]);
+  container.replaceChildren(table);
+  container.classList.toggle('named', confusion.some((_, i) => name(i).length > 2));
 }
 
-/** Thumbnails of misclassified test images. */
-export function renderMisclassified(container, items) {
+/**
+ * Thumbnails of test images with true and answered class and the confidence of the answer.
+ * onPick(item) (optional) makes each a button that classifies that image.
+ */
+export function renderGallery(container, items, { names = null, onPick = null, empty = 'None.' } = {}) {
+  const name = (i) => names?.[i] ?? String(i);
   if (!items.length) {
-    container.replaceChildren(el('p', { className: 'hint' }, 'None found among the images checked.'));
+    container.replaceChildren(el('p', { className: 'hint' }, empty));
     return;
   }
   container.replaceChildren(
     ...items.map((item) => {
-      const canvas = el('canvas', { width: 28, height: 28, role: 'img', 'aria-label': `test image ${item.index}: a ${item.label} read as ${item.predicted}` });
+      const canvas = el('canvas', { width: 28, height: 28, 'aria-hidden': 'true' });
       paintImage28(canvas, Float32Array.from(item.image, (v) => v / 255));
-      return el('figure', { className: 'thumb' }, [canvas, el('figcaption', {}, `${item.label} → ${item.predicted}`)]);
+      const right = item.label === item.predicted;
+      const confidence = item.confidence != null ? ` ${formatPercent(item.confidence, 0)}` : '';
+      const caption = right ? `${name(item.label)}${confidence}` : `${name(item.label)} → ${name(item.predicted)}${confidence}`;
+      const description = `Test image ${item.index}: ${name(item.label)}, answered ${name(item.predicted)}${item.confidence != null ? ` with ${formatPercent(item.confidence, 0)} confidence` : ''}`;
+      const figure = el('figure', { className: `thumb${right ? ' right' : ''}`, dataset: { index: String(item.index), label: String(item.label), predicted: String(item.predicted) } }, [
+        canvas,
+        el('figcaption', {}, caption),
+      ]);
+      if (!onPick) {
+        figure.setAttribute('role', 'img');
+        figure.setAttribute('aria-label', description);
+        return figure;
+      }
+      return el('button', { type: 'button', className: 'thumb-button', title: `${description}. Click to classify it.`, 'aria-label': `${description}. Classify it.`, onclick: () => onPick(item) }, figure);
     }),
   );
-}
-
-/** All channels of a layer output of shape [h, w, c] (NHWC) as tiles of one canvas (a single
- *  putImageData keeps this cheap enough to run while drawing). Each tile is scaled to its own max. */
-export function renderFeatureMaps(container, output) {
-  if (!output) {
-    container.replaceChildren(el('p', { className: 'hint' }, 'Draw a digit to see the feature maps.'));
-    return;
-  }
-  const [h, w, c] = output.shape;
-  const data = output.data;
-  const gap = 1;
-  const columns = Math.min(c, c <= 32 ? 8 : 16);
-  const rows = Math.ceil(c / columns);
-  const width = columns * (w + gap) - gap;
-  const height = rows * (h + gap) - gap;
-  let canvas = container.querySelector('canvas');
-  if (!canvas) {
-    canvas = el('canvas', { role: 'img' });
-    container.replaceChildren(canvas);
-  }
-  canvas.width = width;
-  canvas.height = height;
-  canvas.style.width = `${width * Math.max(1, Math.floor(Math.min(4, 900 / width)))}px`;
-  canvas.setAttribute('aria-label', `${c} feature maps of ${w}×${h} pixels`);
-  const ctx = canvas.getContext('2d');
-  const image = ctx.createImageData(width, height);
-  const pixels = new Uint32Array(image.data.buffer);
-  pixels.fill(0xff_ff_ff_ff); // white gaps between tiles
-  for (let ch = 0; ch < c; ch++) {
-    let max = 0;
-    for (let i = ch; i < data.length; i += c) if (data[i] > max) max = data[i];
-    const ox = (ch % columns) * (w + gap);
-    const oy = Math.floor(ch / columns) * (h + gap);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const v = max > 0 ? Math.max(0, data[(y * w + x) * c + ch]) / max : 0;
-        const g = Math.round(v * 255);
-        pixels[(oy + y) * width + ox + x] = 0xff000000 | (g << 16) | (g << 8) | g;
-      }
-    }
-  }
-  ctx.putImageData(image, 0, 0);
 }

@@ -6,18 +6,23 @@
 
 import { Request, Reply, TrainState, MNIST_FILES, SNAPSHOT } from './protocol.js';
 import { instantiate, messageOf, predict, layerOutputs, serveRequests } from './engine.js';
+import { gunzip, pairDataFiles } from './idx.js';
 
 const BASE = import.meta.env?.BASE_URL ?? '/';
 const CHUNK_TARGET_MS = 75;
 const SNAPSHOT_INTERVAL_MS = 500; // how stale the predictor's weights may get while training
 const VALIDATION_LIMIT = 1000; // test images used for the per-epoch validation accuracy
-const MISCLASSIFIED_MAX = 24;
+const EVAL_SLICE_MS = 100; // evaluation runs in slices this long, so other requests get a turn
+const MISCLASSIFIED_SHOWN = 60; // misclassified images sent with an evaluation (the rest on request)
+const CELL_IMAGES_MAX = 60;
 
 let engine = null;
 let build = null;
 let threads = 1;
 let dataInfo = null;
 let testSet = null; // { images: Uint8Array (raw pixels), labels: Uint8Array, count }
+let lastEvaluation = null; // { count, confusion, misclassified: [{index, label, predicted, confidence}] }
+let evaluating = false;
 let predictorPort = null;
 let modelVersion = 0; // bumped on every model replacement; see SNAPSHOT in protocol.js
 let lastSnapshotAt = 0;
@@ -148,14 +153,6 @@ async function fetchWithProgress(url, onBytes) {
   return concat(chunks);
 }
 
-/** gunzip with DecompressionStream; bytes that are not gzip (a server that already decoded
- *  them because of Content-Encoding) are passed through unchanged. */
-async function gunzip(bytes) {
-  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 async function loadData({ baseUrl }) {
   if (run.state === TrainState.RUNNING) throw new Error('Stop training before loading data.');
   const base = new URL(baseUrl ?? `${BASE}data/`, self.location.origin);
@@ -186,6 +183,17 @@ async function loadData({ baseUrl }) {
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
     [trainImagesGz, trainLabelsGz, testImagesGz, testLabelsGz].map(gunzip),
   );
+  return useData({ trainImages, trainLabels, testImages, testLabels });
+}
+
+/** Hands four decompressed IDX files to the engine and keeps the test set for thumbnails. */
+function useData({ trainImages, trainLabels, testImages, testLabels }) {
+  const classes = JSON.parse(engine.summary()).layers.at(-1)?.output_shape?.at(-1) ?? 10;
+  for (const [name, labels] of [['training', trainLabels], ['test', testLabels]]) {
+    let max = 0;
+    for (let i = 8; i < labels.length; i++) if (labels[i] > max) max = labels[i];
+    if (max >= classes) throw new Error(`the ${name} labels go up to ${max}, but the model has ${classes} classes (0–${classes - 1})`);
+  }
   const train = JSON.parse(engine.setData('train', trainImages, trainLabels));
   const test = JSON.parse(engine.setData('test', testImages, testLabels));
   testSet = {
@@ -195,7 +203,30 @@ async function loadData({ baseUrl }) {
     size: test.rows * test.cols,
   };
   dataInfo = { train, test };
+  lastEvaluation = null;
   return dataInfo;
+}
+
+/** Four IDX files the person chose (raw or .gz), in any order. */
+async function loadFiles({ files }) {
+  if (run.state === TrainState.RUNNING) throw new Error('Stop training before loading data.');
+  const unpacked = await Promise.all(
+    files.map(async (f) => {
+      try {
+        return { name: f.name, bytes: await gunzip(new Uint8Array(f.bytes)) };
+      } catch (err) {
+        throw new Error(`${f.name} could not be decompressed (${messageOf(err)})`);
+      }
+    }),
+  );
+  const { train, test } = pairDataFiles(unpacked);
+  for (const part of [train.images, test.images]) {
+    const { rows, cols } = part.info;
+    if (rows !== 28 || cols !== 28) throw new Error(`${part.name} holds ${rows}×${cols} images; the page works with 28×28 images`);
+  }
+  stopRunFor('new data');
+  const info = useData({ trainImages: train.images.bytes, trainLabels: train.labels.bytes, testImages: test.images.bytes, testLabels: test.labels.bytes });
+  return { ...info, files: { trainImages: train.images.name, trainLabels: train.labels.name, testImages: test.images.name, testLabels: test.labels.name } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,6 +290,7 @@ function validate(epoch) {
 
 function startTraining({ config, fresh }) {
   requireData();
+  if (evaluating) throw new Error('Wait for the evaluation to finish.');
   if (run.state === TrainState.RUNNING) throw new Error('Training is already running.');
   engine.setTraining(JSON.stringify(config));
   if (fresh) engine.resetTraining();
@@ -273,39 +305,82 @@ function startTraining({ config, fresh }) {
 // ---------------------------------------------------------------------------------------------
 // Inference
 
-function findMisclassified(limit) {
-  const found = [];
-  if (!testSet) return found;
-  const size = testSet.size;
-  const x = new Float32Array(size);
-  const deadline = performance.now() + 1500; // keep it short: this runs one image at a time
-  for (let i = 0; i < Math.min(limit || testSet.count, testSet.count); i++) {
-    if (found.length >= MISCLASSIFIED_MAX || performance.now() > deadline) break;
-    const image = testSet.images.subarray(i * size, (i + 1) * size);
-    for (let k = 0; k < size; k++) x[k] = image[k] / 255;
-    const probs = engine.predict(x);
-    let best = 0;
-    for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
-    if (best !== testSet.labels[i]) {
-      found.push({ index: i, label: testSet.labels[i], predicted: best, image: image.slice() });
-    }
-  }
-  return found;
+/** Lets requests that arrived meanwhile be served (a macrotask without setTimeout's clamp). */
+function yieldToEvents() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
 }
 
-function evaluate({ limit = 0 }) {
+const imageOf = (index) => testSet.images.slice(index * testSet.size, (index + 1) * testSet.size);
+
+/** The first `limit` test images (0 = all), in slices of ~EVAL_SLICE_MS with a yield between. */
+async function evaluate({ limit = 0 }) {
   requireData();
-  const r = JSON.parse(engine.evaluate(limit, 0));
-  let misclassified = r.misclassified;
-  if (Array.isArray(misclassified) && testSet) {
-    misclassified = misclassified.slice(0, MISCLASSIFIED_MAX).map((m) => ({
-      ...m,
-      image: testSet.images.slice(m.index * testSet.size, (m.index + 1) * testSet.size),
-    }));
-  } else {
-    misclassified = findMisclassified(limit);
+  if (run.state === TrainState.RUNNING) throw new Error('Pause or stop training before evaluating.');
+  if (evaluating) throw new Error('An evaluation is already running.');
+  evaluating = true;
+  try {
+    const total = limit > 0 ? Math.min(limit, testSet.count) : testSet.count;
+    let confusion = null;
+    let count = 0;
+    let lossSum = 0;
+    const misclassified = [];
+    let slice = 16; // grows to what fits in EVAL_SLICE_MS
+    for (let offset = 0; offset < total; ) {
+      const n = Math.min(slice, total - offset);
+      const started = performance.now();
+      const r = JSON.parse(engine.evaluate(n, offset));
+      const ms = performance.now() - started;
+      if (r.count === 0) break;
+      confusion ??= r.confusion.map((row) => row.map(() => 0));
+      r.confusion.forEach((row, i) => row.forEach((v, j) => (confusion[i][j] += v)));
+      lossSum += r.loss * r.count;
+      count += r.count;
+      misclassified.push(...r.misclassified);
+      offset += r.count;
+      slice = Math.max(1, Math.min(1000, Math.round((n * EVAL_SLICE_MS) / Math.max(ms, 1))));
+      post({ type: Reply.EVENT_EVAL_PROGRESS, done: count, total });
+      await yieldToEvents();
+    }
+    const correct = confusion.reduce((sum, row, i) => sum + row[i], 0);
+    lastEvaluation = { count, confusion, misclassified };
+    return {
+      accuracy: correct / count,
+      loss: lossSum / count,
+      count,
+      confusion,
+      misclassifiedTotal: misclassified.length,
+      misclassified: misclassified.slice(0, MISCLASSIFIED_SHOWN).map((m) => ({ ...m, image: imageOf(m.index) })),
+    };
+  } finally {
+    evaluating = false;
   }
-  return { ...r, misclassified };
+}
+
+/** Test images of one confusion-matrix cell (true `label`, answered `predicted`) from the last evaluation. */
+function cellImages({ label, predicted, limit = CELL_IMAGES_MAX }) {
+  if (!lastEvaluation) throw new Error('Evaluate first.');
+  const total = lastEvaluation.confusion[label]?.[predicted] ?? 0;
+  let items;
+  if (label !== predicted) {
+    items = lastEvaluation.misclassified.filter((m) => m.label === label && m.predicted === predicted).slice(0, limit);
+  } else {
+    // Right answers: images of this class that are not among the mistakes, with their confidence.
+    const wrong = new Set(lastEvaluation.misclassified.map((m) => m.index));
+    items = [];
+    const x = new Float32Array(testSet.size);
+    for (let i = 0; i < lastEvaluation.count && items.length < limit; i++) {
+      if (testSet.labels[i] !== label || wrong.has(i)) continue;
+      const image = testSet.images.subarray(i * testSet.size, (i + 1) * testSet.size);
+      for (let k = 0; k < x.length; k++) x[k] = image[k] / 255;
+      const probs = engine.predict(x);
+      items.push({ index: i, label, predicted, confidence: probs[predicted] });
+    }
+  }
+  return { label, predicted, total, items: items.map((m) => ({ ...m, image: imageOf(m.index) })) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +415,8 @@ const handlers = {
     return { build, threads, source, metadata: loaded ? metadataOf(loaded.modelJson) : {}, ...describe() };
   },
   [Request.LOAD_DATA]: loadData,
+  [Request.LOAD_FILES]: loadFiles,
+  [Request.CELL_IMAGES]: cellImages,
   [Request.TRAIN]: startTraining,
   [Request.PAUSE]() {
     if (run.state === TrainState.RUNNING) {

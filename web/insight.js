@@ -1,0 +1,177 @@
+// Views of the inside of the network: the feature maps of every Conv2D / MaxPooling2D layer for
+// the current drawing, and the learned filters of the first convolution layers. Each renders from
+// plain data ({name, className, shape, data}); the numbers come from the workers.
+
+import { SCALES, scaleFor } from './colormap.js';
+
+const el = (tag, props = {}, children = []) => {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key in node) node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of [].concat(children)) node.append(child);
+  return node;
+};
+
+const fmt = (v) => {
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 1) return v.toFixed(2);
+  return v.toPrecision(2);
+};
+
+/** A colour bar with its value range: what the colours of the tiles beside it mean. */
+function legend(scale, label) {
+  const bar = el('span', { className: 'legend-bar', 'aria-hidden': 'true' });
+  const stops = SCALES[scale.kind].css.filter((_, i) => i % 32 === 0 || i === 255);
+  bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
+  const ticks = scale.kind === 'diverging' ? [scale.min, 0, scale.max] : [0, scale.max];
+  return el('div', { className: 'legend', dataset: { kind: scale.kind, min: String(scale.min), max: String(scale.max) } }, [
+    el('span', { className: 'legend-label' }, label),
+    el('span', { className: 'legend-scale' }, [
+      bar,
+      el('span', { className: 'legend-ticks' }, ticks.map((t) => el('span', {}, fmt(t)))),
+    ]),
+  ]);
+}
+
+/**
+ * Paints tiles of h×w cells into one canvas, `columns` per row, a gap of 1 between them.
+ * value(t, y, x) gives the value of cell (y, x) of tile t; colours come from `scale`.
+ */
+function paintTiles(canvas, { tiles, h, w, columns, value, scale, zoom, gapColour = 0xffffffff }) {
+  const gap = 1;
+  const rows = Math.ceil(tiles / columns);
+  const width = columns * (w + gap) - gap;
+  const height = rows * (h + gap) - gap;
+  canvas.width = width;
+  canvas.height = height;
+  canvas.style.width = `${width * zoom}px`;
+  canvas.style.height = `${height * zoom}px`;
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(width, height);
+  const pixels = new Uint32Array(image.data.buffer);
+  pixels.fill(gapColour);
+  const lut = SCALES[scale.kind].lut;
+  for (let t = 0; t < tiles; t++) {
+    const ox = (t % columns) * (w + gap);
+    const oy = Math.floor(t / columns) * (h + gap);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) pixels[(oy + y) * width + ox + x] = lut[scale.index(value(t, y, x))];
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+  return { width, height };
+}
+
+/** Tile index under a mouse position, for the canvas' title (which channel is this?). */
+function tileAt(canvas, event, { h, w, columns, tiles }) {
+  const rect = canvas.getBoundingClientRect();
+  const x = ((event.clientX - rect.left) / rect.width) * canvas.width;
+  const y = ((event.clientY - rect.top) / rect.height) * canvas.height;
+  const col = Math.floor(x / (w + 1));
+  const row = Math.floor(y / (h + 1));
+  const t = row * columns + col;
+  return col < columns && t >= 0 && t < tiles ? t : -1;
+}
+
+/** Columns so that a layer's tiles make a roughly 2:1 block that fits ~460 CSS pixels. */
+function layout(channels, size) {
+  const columns = Math.min(channels, Math.max(4, Math.ceil(Math.sqrt(channels * 2))));
+  const width = columns * (size + 1);
+  const zoom = Math.max(1, Math.min(4, Math.floor(460 / width)));
+  return { columns, zoom };
+}
+
+/**
+ * Feature maps: one block per layer, one tile per channel, a shared colour scale per layer (so
+ * channels can be compared) with its legend.
+ * @param {HTMLElement} container
+ * @param {Array<{index, name, className, shape: [h, w, c], data: Float32Array}>|null} outputs
+ */
+export function renderFeatureMaps(container, outputs, { emptyText = 'Draw a digit to see the feature maps.' } = {}) {
+  if (!outputs?.length) {
+    container.replaceChildren(el('p', { className: 'hint' }, emptyText));
+    container.dataset.signature = '';
+    return;
+  }
+  // Reuse the blocks when the layers are the same (this runs while drawing and training).
+  const signature = outputs.map((o) => `${o.name}:${o.shape.join('x')}`).join(',');
+  if (container.dataset.signature !== signature) {
+    container.replaceChildren(
+      ...outputs.map((o) => {
+        const [h, w, c] = o.shape;
+        const canvas = el('canvas', { role: 'img', 'aria-label': `${o.name} (${o.className}): ${c} feature maps of ${h}×${w}` });
+        const { columns } = layout(c, w);
+        canvas.addEventListener('mousemove', (event) => {
+          const t = tileAt(canvas, event, { h, w, columns, tiles: c });
+          canvas.title = t >= 0 ? `${o.name}, channel ${t}` : '';
+        });
+        return el('figure', { className: 'fmap', dataset: { layer: o.name, index: String(o.index) } }, [
+          el('figcaption', {}, [el('strong', {}, o.name), ` ${o.className} → ${h}×${w}×${c}`]),
+          canvas,
+          el('div', { className: 'legend-slot' }),
+        ]);
+      }),
+    );
+    container.dataset.signature = signature;
+  }
+  const figures = container.querySelectorAll('figure.fmap');
+  outputs.forEach((o, i) => {
+    const [h, w, c] = o.shape;
+    const data = o.data;
+    const scale = scaleFor(data);
+    const { columns, zoom } = layout(c, w);
+    paintTiles(figures[i].querySelector('canvas'), {
+      tiles: c, h, w, columns, zoom, scale, value: (t, y, x) => data[(y * w + x) * c + t],
+    });
+    figures[i].querySelector('.legend-slot').replaceChildren(legend(scale, scale.kind === 'sequential' ? 'activation' : 'activation (0 = white)'));
+    // A cheap fingerprint of what is shown, for tests and for the curious.
+    let sum = 0;
+    for (let k = 0; k < data.length; k += 7) sum += data[k];
+    figures[i].dataset.checksum = sum.toFixed(4);
+  });
+}
+
+/**
+ * Filters: the kernels [kh, kw, in, out] of the first Conv2D layers. With one input channel each
+ * filter is one tile; with several, a row per filter and a column per input channel.
+ * @param {Array<{name, shape: number[], data: Float32Array}>|null} kernels
+ */
+export function renderFilters(container, kernels, { step = null } = {}) {
+  if (!kernels?.length) {
+    container.replaceChildren(el('p', { className: 'hint' }, 'No convolution layers.'));
+    return;
+  }
+  const MAX_TILES = 64 * 64;
+  container.replaceChildren(
+    ...kernels.map((k) => {
+      const [kh, kw, cin, cout] = k.shape;
+      const inputs = Math.min(cin, Math.max(1, Math.floor(MAX_TILES / cout)));
+      const tiles = inputs * cout;
+      const columns = cin === 1 ? Math.min(cout, 16) : inputs;
+      const zoom = Math.max(2, Math.min(12, Math.floor(460 / (columns * (kw + 1)))));
+      // Kernel layout [kh, kw, in, out]: weight (y, x, i, o) at ((y * kw + x) * cin + i) * cout + o.
+      const value = (t, y, x) => {
+        const o = cin === 1 ? t : Math.floor(t / inputs);
+        const i = cin === 1 ? 0 : t % inputs;
+        return k.data[((y * kw + x) * cin + i) * cout + o];
+      };
+      const scale = scaleFor(k.data);
+      const canvas = el('canvas', { role: 'img', 'aria-label': `${k.name}: ${cout} filters of ${kh}×${kw}${cin > 1 ? ` over ${cin} input channels` : ''}` });
+      // Grey gaps: white means a zero weight here.
+      paintTiles(canvas, { tiles, h: kh, w: kw, columns, value, scale, zoom, gapColour: 0xff9a9a9a });
+      const what = cin === 1
+        ? `${cout} filters of ${kh}×${kw}`
+        : `${cout} filters (rows) × ${inputs}${inputs < cin ? ` of ${cin}` : ''} input channels (columns), ${kh}×${kw} each`;
+      return el('figure', { className: 'filters-block', dataset: { layer: k.name } }, [
+        el('figcaption', {}, [el('strong', {}, k.name), ` ${what}${step != null ? ` · step ${step}` : ''}`]),
+        canvas,
+        legend(scale, 'weight (0 = white)'),
+      ]);
+    }),
+  );
+}
