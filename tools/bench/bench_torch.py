@@ -1,0 +1,91 @@
+# PyTorch's figures for `npm run bench` (run only when `import torch` works): Basic_CNN as in
+# the Keras tutorial (glorot-uniform kernels, zero biases, Adam 1e-3 with epsilon 1e-7), batch 32,
+# training img/s (median of chunks of 5 steps after 5 warm-up steps) at each thread count, the
+# counts interleaved round by round, and single-image inference. Prints one JSON object.
+#   python3 bench_torch.py DATA_DIR [THREADS=1,2] [SECONDS=8]
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+data_dir = sys.argv[1]
+counts = [int(t) for t in (sys.argv[2] if len(sys.argv) > 2 else "1,2").split(",")]
+budget = float(sys.argv[3]) if len(sys.argv) > 3 else 8.0
+STEPS, WARMUP, BATCH = 5, 5, 32
+
+
+def idx(name, offset):
+    with open(f"{data_dir}/{name}", "rb") as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+
+
+images = torch.from_numpy(idx("train-images-idx3-ubyte", 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
+labels = torch.from_numpy(idx("train-labels-idx1-ubyte", 8).astype(np.int64))
+
+torch.manual_seed(1)
+model = nn.Sequential(
+    nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),
+    nn.MaxPool2d(2), nn.Dropout(0.25),
+    nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
+    nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
+    nn.Linear(3136, 512), nn.ReLU(), nn.Dropout(0.5), nn.Linear(512, 10))
+for layer in model:
+    if isinstance(layer, (nn.Conv2d, nn.Linear)):
+        nn.init.xavier_uniform_(layer.weight)
+        nn.init.zeros_(layer.bias)
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+loss_fn = nn.CrossEntropyLoss()
+position = 0
+
+
+def step():
+    global position
+    x, y = images[position:position + BATCH], labels[position:position + BATCH]
+    position = (position + BATCH) % (len(images) - BATCH)
+    optimizer.zero_grad()
+    loss_fn(model(x), y).backward()
+    optimizer.step()
+
+
+model.train()
+for t in counts:
+    torch.set_num_threads(t)
+    for _ in range(WARMUP):
+        step()
+rates = {t: [] for t in counts}
+start = time.perf_counter()
+rounds = 0
+while rounds < 2 or (time.perf_counter() - start < budget and rounds < 40):
+    for t in counts:
+        torch.set_num_threads(t)
+        for _ in range(2):
+            t0 = time.perf_counter()
+            for _ in range(STEPS):
+                step()
+            rates[t].append(STEPS * BATCH / (time.perf_counter() - t0))
+    rounds += 1
+
+model.eval()
+predict = {}
+with torch.no_grad():
+    for t in counts:
+        torch.set_num_threads(t)
+        ms = []
+        for i in range(220):
+            x = images[i:i + 1]
+            t0 = time.perf_counter()
+            model(x)
+            if i >= 20:
+                ms.append((time.perf_counter() - t0) * 1e3)
+        predict[str(t)] = {"ms": statistics.median(ms), "samples": len(ms)}
+
+print(json.dumps({
+    "engine": "pytorch", "version": torch.__version__,
+    "train": {str(t): {"threads": t, "img_per_s": statistics.median(rates[t]), "chunks": rates[t],
+                       "steps_per_chunk": STEPS, "batch": BATCH} for t in counts},
+    "predict": predict,
+}))
