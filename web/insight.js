@@ -47,10 +47,13 @@ function paintTiles(canvas, { tiles, h, w, columns, value, scale, zoom, gapColou
   const rows = Math.ceil(tiles / columns);
   const width = columns * (w + gap) - gap;
   const height = rows * (h + gap) - gap;
-  canvas.width = width;
-  canvas.height = height;
-  canvas.style.width = `${width * zoom}px`;
-  canvas.style.height = `${height * zoom}px`;
+  // Resizing a canvas clears and reallocates it: only when the size changes.
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+    canvas.style.width = `${width * zoom}px`;
+    canvas.style.height = `${height * zoom}px`;
+  }
   const ctx = canvas.getContext('2d');
   const image = ctx.createImageData(width, height);
   const pixels = new Uint32Array(image.data.buffer);
@@ -65,6 +68,56 @@ function paintTiles(canvas, { tiles, h, w, columns, value, scale, zoom, gapColou
   }
   ctx.putImageData(image, 0, 0);
   return { width, height };
+}
+
+/** paintTiles for an [h, w, c] activation (channels last), one tile per channel, without a call per pixel. */
+function paintChannels(canvas, { data, h, w, c, columns, zoom, scale }) {
+  const gap = 1;
+  const rows = Math.ceil(c / columns);
+  const width = columns * (w + gap) - gap;
+  const height = rows * (h + gap) - gap;
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+    canvas.style.width = `${width * zoom}px`;
+    canvas.style.height = `${height * zoom}px`;
+  }
+  const ctx = canvas.getContext('2d');
+  const image = ctx.createImageData(width, height);
+  const pixels = new Uint32Array(image.data.buffer);
+  pixels.fill(0xffffffff); // white gaps between the tiles
+  const lut = SCALES[scale.kind].lut;
+  const offset = -scale.min;
+  const factor = 255 / (scale.max - scale.min);
+  const origin = new Int32Array(c);
+  for (let t = 0; t < c; t++) origin[t] = Math.floor(t / columns) * (h + gap) * width + (t % columns) * (w + gap);
+  let k = 0;
+  for (let y = 0; y < h; y++) {
+    const rowStart = y * width;
+    for (let x = 0; x < w; x++) {
+      const at = rowStart + x;
+      for (let t = 0; t < c; t++, k++) {
+        let i = ((data[k] + offset) * factor + 0.5) | 0;
+        if (i < 0) i = 0;
+        else if (i > 255) i = 255;
+        pixels[origin[t] + at] = lut[i];
+      }
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+/** Updates a legend in place (no new elements while training). */
+function setLegend(slot, scale, label) {
+  const current = slot.firstElementChild;
+  if (current && current.dataset.kind === scale.kind) {
+    current.dataset.min = String(scale.min);
+    current.dataset.max = String(scale.max);
+    const ticks = scale.kind === 'diverging' ? [scale.min, 0, scale.max] : [0, scale.max];
+    current.querySelectorAll('.legend-ticks > span').forEach((span, i) => (span.textContent = fmt(ticks[i])));
+    return;
+  }
+  slot.replaceChildren(legend(scale, label));
 }
 
 /** Tile index under a mouse position, for the canvas' title (which channel is this?). */
@@ -120,20 +173,26 @@ export function renderFeatureMaps(container, outputs, { emptyText = 'Draw a digi
     container.dataset.signature = signature;
   }
   const figures = container.querySelectorAll('figure.fmap');
+  // One layer per animation frame: each task stays short even while the workers keep both cores busy.
+  const job = {};
+  container.paintJob = job;
   outputs.forEach((o, i) => {
-    const [h, w, c] = o.shape;
-    const data = o.data;
-    const scale = scaleFor(data);
-    const { columns, zoom } = layout(c, w);
-    paintTiles(figures[i].querySelector('canvas'), {
-      tiles: c, h, w, columns, zoom, scale, value: (t, y, x) => data[(y * w + x) * c + t],
-    });
-    figures[i].querySelector('.legend-slot').replaceChildren(legend(scale, scale.kind === 'sequential' ? 'activation' : 'activation (0 = white)'));
     // A cheap fingerprint of what is shown, for tests and for the curious.
     let sum = 0;
-    for (let k = 0; k < data.length; k += 7) sum += data[k];
+    for (let k = 0; k < o.data.length; k += 7) sum += o.data[k];
     figures[i].dataset.checksum = sum.toFixed(4);
   });
+  const paintLayer = (i) => {
+    if (container.paintJob !== job || i >= outputs.length) return;
+    const o = outputs[i];
+    const [h, w, c] = o.shape;
+    const scale = scaleFor(o.data);
+    const { columns, zoom } = layout(c, w);
+    paintChannels(figures[i].querySelector('canvas'), { data: o.data, h, w, c, columns, zoom, scale });
+    setLegend(figures[i].querySelector('.legend-slot'), scale, scale.kind === 'sequential' ? 'activation' : 'activation (0 = white)');
+    requestAnimationFrame(() => paintLayer(i + 1));
+  };
+  paintLayer(0);
 }
 
 /**
@@ -141,37 +200,53 @@ export function renderFeatureMaps(container, outputs, { emptyText = 'Draw a digi
  * filter is one tile; with several, a row per filter and a column per input channel.
  * @param {Array<{name, shape: number[], data: Float32Array}>|null} kernels
  */
+const painters = new WeakMap(); // filters figure → its repaint function
+
 export function renderFilters(container, kernels, { step = null } = {}) {
   if (!kernels?.length) {
     container.replaceChildren(el('p', { className: 'hint' }, 'No convolution layers.'));
     return;
   }
   const MAX_TILES = 64 * 64;
+  const signature = kernels.map((k) => `${k.name}:${k.shape.join('x')}`).join(',');
+  if (container.dataset.signature === signature) {
+    // Same layers: repaint the canvases in place.
+    container.querySelectorAll('figure.filters-block').forEach((figure, n) => painters.get(figure)?.(kernels[n], step));
+    return;
+  }
+  container.dataset.signature = signature;
   container.replaceChildren(
-    ...kernels.map((k) => {
-      const [kh, kw, cin, cout] = k.shape;
-      const inputs = Math.min(cin, Math.max(1, Math.floor(MAX_TILES / cout)));
-      const tiles = inputs * cout;
-      const columns = cin === 1 ? Math.min(cout, 16) : inputs;
-      const zoom = Math.max(2, Math.min(12, Math.floor(460 / (columns * (kw + 1)))));
-      // Kernel layout [kh, kw, in, out]: weight (y, x, i, o) at ((y * kw + x) * cin + i) * cout + o.
-      const value = (t, y, x) => {
-        const o = cin === 1 ? t : Math.floor(t / inputs);
-        const i = cin === 1 ? 0 : t % inputs;
-        return k.data[((y * kw + x) * cin + i) * cout + o];
+    ...kernels.map((first) => {
+      const figure = el('figure', { className: 'filters-block', dataset: { layer: first.name } });
+      const caption = el('figcaption');
+      const canvas = el('canvas', { role: 'img' });
+      const slot = el('div', { className: 'legend-slot' });
+      figure.append(caption, canvas, slot);
+      const paint = (k, at) => {
+        const [kh, kw, cin, cout] = k.shape;
+        const inputs = Math.min(cin, Math.max(1, Math.floor(MAX_TILES / cout)));
+        const tiles = inputs * cout;
+        const columns = cin === 1 ? Math.min(cout, 16) : inputs;
+        const zoom = Math.max(2, Math.min(12, Math.floor(460 / (columns * (kw + 1)))));
+        // Kernel layout [kh, kw, in, out]: weight (y, x, i, o) at ((y * kw + x) * cin + i) * cout + o.
+        const value = (t, y, x) => {
+          const o = cin === 1 ? t : Math.floor(t / inputs);
+          const i = cin === 1 ? 0 : t % inputs;
+          return k.data[((y * kw + x) * cin + i) * cout + o];
+        };
+        const scale = scaleFor(k.data);
+        canvas.setAttribute('aria-label', `${k.name}: ${cout} filters of ${kh}×${kw}${cin > 1 ? ` over ${cin} input channels` : ''}`);
+        // Grey gaps: white means a zero weight here.
+        paintTiles(canvas, { tiles, h: kh, w: kw, columns, value, scale, zoom, gapColour: 0xffc8c8c8 });
+        const what = cin === 1
+          ? `${cout} filters of ${kh}×${kw}`
+          : `${cout} filters (rows) × ${inputs}${inputs < cin ? ` of ${cin}` : ''} input channels (columns), ${kh}×${kw} each`;
+        caption.replaceChildren(el('strong', {}, k.name), ` ${what}${at != null ? ` · step ${at}` : ''}`);
+        setLegend(slot, scale, 'weight (0 = white)');
       };
-      const scale = scaleFor(k.data);
-      const canvas = el('canvas', { role: 'img', 'aria-label': `${k.name}: ${cout} filters of ${kh}×${kw}${cin > 1 ? ` over ${cin} input channels` : ''}` });
-      // Grey gaps: white means a zero weight here.
-      paintTiles(canvas, { tiles, h: kh, w: kw, columns, value, scale, zoom, gapColour: 0xff9a9a9a });
-      const what = cin === 1
-        ? `${cout} filters of ${kh}×${kw}`
-        : `${cout} filters (rows) × ${inputs}${inputs < cin ? ` of ${cin}` : ''} input channels (columns), ${kh}×${kw} each`;
-      return el('figure', { className: 'filters-block', dataset: { layer: k.name } }, [
-        el('figcaption', {}, [el('strong', {}, k.name), ` ${what}${step != null ? ` · step ${step}` : ''}`]),
-        canvas,
-        legend(scale, 'weight (0 = white)'),
-      ]);
+      painters.set(figure, paint);
+      paint(first, step);
+      return figure;
     }),
   );
 }

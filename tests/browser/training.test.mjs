@@ -152,6 +152,7 @@ describe('training in the worker', () => {
   });
 
   it('evaluates on test images: accuracy, confusion matrix, misclassified examples', async () => {
+    await page.locator('#eval-limit').selectOption('1000');
     await page.getByTestId('evaluate').click();
     await page.getByTestId('test-accuracy').filter({ hasText: /% of 1,000 images/ }).waitFor({ timeout: 120_000 });
     const accuracy = parseFloat(await text(page, 'test-accuracy'));
