@@ -1,0 +1,154 @@
+// `npm run bench -- --browser`: the page's own training worker (the file `vite build` emits for
+// web/worker.js) in headless Chromium, driven through its message protocol (web/protocol.js)
+// rather than through the page's buttons, so the test accuracy can be polled without the page's
+// UI in the way:
+//   INIT (wasm 'auto': the threads build on this cross-origin-isolated page) → LOAD_DATA →
+//   TRAIN {adam 1e-3, batch 32, fresh weights} — the clock starts here, as a press of Train would;
+//   every 25 steps from step 100: PAUSE, EVALUATE the first 2,000 test images (the harder part of
+//   the set), and when those reach 95.5 % the full 10,000; RESUME. Time to 97 % = training time (pauses excluded) up to the
+//   first checkpoint whose full test accuracy is ≥ 97 %.
+// img/s is the median of the worker's per-chunk figures. A second, shorter run measures the
+// SIMD-only build (wasm 'simd') for comparison. Writes build/bench/browser.json.
+// Options: --build (run `vite build` first)  --limit-seconds S (default 240)
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { root, median } from './wasm-loader.mjs';
+import { startPreview, launchBrowser } from '../../tests/browser/server.mjs';
+
+const require = createRequire(import.meta.url);
+const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+function ensurePage(rebuild) {
+  if (!rebuild && fs.existsSync(path.join(root, 'dist/index.html'))) return;
+  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build failed');
+}
+
+function workerUrl() {
+  const file = fs.readdirSync(path.join(root, 'dist/assets')).find((f) => /^worker-.*\.js$/.test(f));
+  if (!file) throw new Error('dist/assets has no worker-*.js: rebuild the page (npm run bench -- --browser --build)');
+  return `/assets/${file}`;
+}
+
+// Runs inside the page: a protocol client for a fresh instance of the page's worker.
+function installClient(url) {
+  const worker = new Worker(url, { type: 'module' });
+  const pending = new Map();
+  let nextId = 1;
+  window.__bench = { metrics: [], errors: [] };
+  worker.onmessage = ({ data }) => {
+    if (data.type === 'reply') {
+      const p = pending.get(data.id);
+      pending.delete(data.id);
+      if (data.ok) p.resolve(data);
+      else p.reject(new Error(data.error));
+    } else if (data.type === 'metrics') {
+      window.__bench.metrics.push({ at: performance.now(), step: data.step, images_per_sec: data.images_per_sec });
+    } else if (data.type === 'workerError') {
+      window.__bench.errors.push(data.message);
+    }
+  };
+  window.__bench.call = (type, payload = {}) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ type, id, ...payload });
+    });
+  window.__bench.terminate = () => worker.terminate();
+}
+
+// Runs inside the page: one training run with accuracy checkpoints (see the header).
+async function trainToTarget({ wasm, target, limitMs, firstCheck, every, maxSteps }) {
+  const b = window.__bench;
+  const init = await b.call('init', { wasm, modelUrl: '/models/basic-cnn/model.json' });
+  await b.call('loadData', { baseUrl: '/data/' });
+  const config = { optimizer: 'adam', learning_rate: 0.001, batch_size: 32, epochs: 1, seed: 1 };
+  const checks = [];
+  let paused = 0;
+  const t0 = performance.now();
+  await b.call('train', { config, fresh: true });
+  let next = firstCheck;
+  let reached = null;
+  const lastStep = () => b.metrics.at(-1)?.step ?? 0;
+  while (!reached && performance.now() - t0 - paused < limitMs && lastStep() < maxSteps) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (next == null || lastStep() < next) continue;
+    const pauseAt = performance.now();
+    await b.call('pause');
+    const trained = pauseAt - t0 - paused;
+    const step = lastStep();
+    const quick = await b.call('evaluate', { limit: 2000 });
+    const check = { step, seconds: trained / 1000, accuracy_2000: quick.accuracy };
+    if (quick.accuracy >= target - 0.015) {  // the first 2,000 test images are the harder ones
+      const full = await b.call('evaluate', { limit: 0 });
+      check.accuracy = full.accuracy;
+      if (full.accuracy >= target) reached = check;
+    }
+    checks.push(check);
+    if (!reached) await b.call('resume');
+    paused += performance.now() - pauseAt;
+    next = step + every;
+  }
+  if (!reached) await b.call('stop').catch(() => {});
+  const rates = b.metrics.map((m) => m.images_per_sec).filter((v) => v > 0);
+  return { build: init.build, threads: init.threads, checks, reached, rates, errors: b.errors };
+}
+
+async function trainFor({ wasm, ms }) {
+  const b = window.__bench;
+  const init = await b.call('init', { wasm, modelUrl: '/models/basic-cnn/model.json' });
+  await b.call('loadData', { baseUrl: '/data/' });
+  await b.call('train', { config: { optimizer: 'adam', learning_rate: 0.001, batch_size: 32, epochs: 1, seed: 1 }, fresh: true });
+  await new Promise((r) => setTimeout(r, ms));
+  await b.call('stop');
+  const rates = b.metrics.map((m) => m.images_per_sec).filter((v) => v > 0);
+  return { build: init.build, threads: init.threads, rates, steps: b.metrics.at(-1)?.step ?? 0 };
+}
+
+export async function runBrowser(args) {
+  ensurePage(Boolean(args.build));
+  const url = workerUrl();
+  const result = { date: new Date().toISOString(), load_before: loadavg(), method: 'page worker via its protocol (see tools/bench/browser.mjs)' };
+  const server = await startPreview();
+  const browser = await launchBrowser();
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await page.goto(server.url);
+    result.cross_origin_isolated = await page.evaluate(() => crossOriginIsolated);
+    result.hardware_concurrency = await page.evaluate(() => navigator.hardwareConcurrency);
+    const limitMs = Number(args['limit-seconds'] ?? 240) * 1000;
+    page.setDefaultTimeout(limitMs + 120_000);
+
+    process.stderr.write('bench: browser, default build: training to 97 % test accuracy\n');
+    await page.evaluate(installClient, url);
+    const run = await page.evaluate(trainToTarget, { wasm: 'auto', target: 0.97, limitMs, firstCheck: 100, every: 25, maxSteps: 1875 });
+    await page.evaluate(() => window.__bench.terminate());
+    result.default = { ...run, img_per_s: median(run.rates), rates: undefined, time_to_97_s: run.reached?.seconds ?? null };
+
+    process.stderr.write('bench: browser, SIMD-only build: img/s\n');
+    await page.evaluate(installClient, url);
+    const simd = await page.evaluate(trainFor, { wasm: 'simd', ms: 10_000 });
+    await page.evaluate(() => window.__bench.terminate());
+    result.simd = { ...simd, img_per_s: median(simd.rates), rates: undefined };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  result.load_after = loadavg();
+  const out = path.resolve(root, args.out ?? 'build/bench/browser.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(result, null, 1)}\n`);
+  const d = result.default;
+  const lines = [
+    `Headless Chromium (${result.hardware_concurrency} cores, crossOriginIsolated ${result.cross_origin_isolated})`,
+    `Load average before: ${result.load_before.join(' ')}   after: ${result.load_after.join(' ')}`,
+    `  ${`wasm ${d.build} (${d.threads} threads)`.padEnd(28)} ${d.img_per_s?.toFixed(1) ?? '—'} img/s   time to 97 %: ${d.time_to_97_s != null ? `${d.time_to_97_s.toFixed(1)} s (step ${d.reached.step}, test accuracy ${(100 * d.reached.accuracy).toFixed(2)} %)` : 'not reached'}   target ≤ 60 s`,
+    `  ${`wasm ${result.simd.build} (${result.simd.threads} thread)`.padEnd(28)} ${result.simd.img_per_s?.toFixed(1) ?? '—'} img/s`,
+    `  checkpoints: ${d.checks.map((c) => `${c.step}: ${(100 * c.accuracy_2000).toFixed(1)}%${c.accuracy != null ? `/${(100 * c.accuracy).toFixed(2)}%` : ''} @${c.seconds.toFixed(1)}s`).join('  ')}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stderr.write(`bench: wrote ${path.relative(root, out)}\n`);
+}
