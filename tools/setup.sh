@@ -161,7 +161,7 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 ((node_major >= 20)) || die "Node.js $(node --version) is too old: need 20 or later"
 
 stamp="$root/node_modules/.setup-stamp"
-lock_hash="$(cd "$root" && sha256sum package.json package-lock.json | sha256sum | cut -d' ' -f1)"
+lock_hash="$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)"
 if [[ -f $stamp && $(cat "$stamp") == "$lock_hash" ]]; then
   log "npm packages up to date"
 else
