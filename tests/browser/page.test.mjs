@@ -131,6 +131,8 @@ describe('the page with the shipped model', () => {
 
   it('imports an edited Keras config, builds it, and rejects a broken one', async () => {
     await page.locator('#json-io summary').click();
+    // Opening it fills in the current architecture (on the 'toggle' event, which comes a moment later).
+    await page.waitForFunction(() => document.querySelector('#model-config').value.includes('"class_name": "Sequential"'));
     const config = await page.locator('#model-config').inputValue();
     const edited = config.replace('"units": 512', '"units": 64');
     assert.notEqual(edited, config, 'the exported config shows Dense(512)');
