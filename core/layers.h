@@ -53,16 +53,13 @@ const char* activation_name(Activation act);
 // kConvChunkRows rows; the chunking is fixed by the shapes, never by the thread count.
 constexpr int64_t kConvChunkRows = 4096;
 int64_t conv_chunk_images(const ConvGeometry& g);
-inline int64_t conv_scratch_floats(const ConvGeometry& g) {
-    return conv_chunk_images(g) * g.out_pixels() * g.patch_size();
-}
 
 // Conv2D: x [B, H, W, C] → y [B, OH, OW, F] = act(conv(x, kernel [KH, KW, C, F]) + bias [F]).
-// col: scratch of conv_scratch_floats(g).
+// col: scratch of min(batch, conv_chunk_images(g)) · out_pixels · patch_size floats.
 void conv2d_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,
                     const ConvGeometry& g, int filters, Activation act, float* col);
 // dz [B, OH, OW, F] is the gradient after the activation. dx may be null (first layer).
-// col, dcol: scratch of conv_scratch_floats(g) each.
+// col, dcol: scratch of that size each.
 void conv2d_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x,
                      const float* kernel, int64_t batch, const ConvGeometry& g, int filters, float* col,
                      float* dcol);

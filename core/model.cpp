@@ -199,10 +199,12 @@ void Model::reserve(int64_t batch) {
         if (has_pre_activation(i)) pre_[i].resize(size);
         if (l.spec.kind == LayerKind::Dropout) mask_[i].resize(size);
         if (l.spec.kind == LayerKind::MaxPool2D) argmax_[i].resize(size);
-        if (l.spec.kind == LayerKind::Conv2D) scratch = std::max(scratch, conv_scratch_floats(l.geometry));
+        if (l.spec.kind == LayerKind::Conv2D)
+            scratch = std::max(scratch, std::min(batch, conv_chunk_images(l.geometry)) * l.geometry.out_pixels() *
+                                            l.geometry.patch_size());
     }
     grad_a_.resize(batch * largest), grad_b_.resize(batch * largest);
-    col_.resize(scratch), dcol_.resize(scratch);
+    col_.resize(scratch);  // dcol_ is sized by the first backward: inference never needs it
 }
 
 const float* Model::forward(const float* x, int64_t batch, bool training, Rng* rng) {
@@ -252,6 +254,7 @@ void Model::zero_grads() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
 void Model::backward(const float* dlogits, int64_t batch) {
     if (batch != batch_) throw std::logic_error("backward must follow a forward of the same batch");
     const size_t last = layers_.size() - 1;
+    dcol_.resize(col_.size());
     float* dy = grad_a_.data();
     float* dx = grad_b_.data();
     std::memcpy(dy, dlogits, sizeof(float) * batch * layers_[last].out.size());

@@ -5,6 +5,8 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <malloc.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -230,7 +232,12 @@ private:
     std::unique_ptr<Trainer> trainer_;
 };
 
+// Bytes the allocator has handed out and not taken back: lets tests see leaks, which the
+// size of the heap (it only grows) would hide.
+double heapBytesInUse() { return static_cast<double>(mallinfo().uordblks); }
+
 EMSCRIPTEN_BINDINGS(cnn_engine) {
+    emscripten::function("heapBytesInUse", &heapBytesInUse);
     emscripten::class_<Engine>("Engine")
         .constructor<>()
         .function("setThreads", &Engine::setThreads)

@@ -28,12 +28,13 @@ namespace {
 const char* kUsage =
     "usage:\n"
     "  cnn train   --data DIR [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd|rmsprop]\n"
-    "              [--seed S] [--limit N] [--model CONFIG.json] [--out DIR] [--threads T]\n"
+    "              [--seed S] [--limit N] [--steps N] [--model CONFIG.json] [--out DIR] [--threads T]\n"
     "  cnn eval    --data DIR --model DIR [--threads T]\n"
     "  cnn summary [--model CONFIG.json|DIR]\n"
     "  cnn predict --model DIR --images IDX [--limit N]\n"
     "DIR for --data holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and\n"
-    "t10k-labels-idx1-ubyte, raw or .gz. Without --model, train uses the tutorial's Basic_CNN.\n";
+    "t10k-labels-idx1-ubyte, raw or .gz. Without --model, train uses the tutorial's Basic_CNN.\n"
+    "--steps N trains only the first N batches and prints each batch's loss (a reproducible trace).\n";
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -194,7 +195,17 @@ int train(const Args& a) {
     auto epoch_start = start;
     bool tty = isatty(fileno(stdout));
     Evaluation last{};
-    while (!trainer.done()) {
+    if (a.has("steps")) {
+        const int64_t steps = a.integer("steps", 0);
+        if (steps < 1) throw UsageError("cnn train: --steps must be at least 1");
+        for (int64_t i = 0; i < steps && !trainer.done(); ++i) {
+            StepStats s = trainer.run(1);
+            std::printf("step %lld loss %.9g accuracy %.6f\n", (long long)s.step, s.loss, s.accuracy);
+        }
+        last = evaluate(model, test_set);
+        print_evaluation(last);
+    }
+    while (!a.has("steps") && !trainer.done()) {
         StepStats s = trainer.run(50);
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
         const int64_t in_epoch = (s.step - 1) % s.steps_per_epoch + 1;
@@ -263,7 +274,7 @@ int predict_images(const Args& a) {
 
 int main(int argc, char** argv) {
     const std::map<std::string, std::vector<std::string>> allowed = {
-        {"train", {"data", "epochs", "batch", "lr", "optimizer", "seed", "limit", "model", "out", "threads"}},
+        {"train", {"data", "epochs", "batch", "lr", "optimizer", "seed", "limit", "steps", "model", "out", "threads"}},
         {"eval", {"data", "model", "threads"}},
         {"summary", {"model"}},
         {"predict", {"model", "images", "limit", "threads"}},
