@@ -1,5 +1,18 @@
-// GEMM driver: cache blocking and packing around gemm_ukernel_6x2v (Goto & van de Geijn,
+// GEMM driver: cache blocking and packing around gemm_ukernel_mrx2v (Goto & van de Geijn,
 // "Anatomy of High-Performance Matrix Multiplication", 2008; the BLIS loop order).
+//
+// Packing copies an operand into the micro-kernel's panel layout. It pays when a block is
+// re-read many times from a layout the kernel cannot stream; otherwise it only costs a pass
+// over memory (for Basic_CNN's convolutions, with few filters, as much as the arithmetic). So:
+//   - A is read in place when one of its strides is 1 (the kernel broadcasts A one scalar at a
+//     time, so rows or columns both stream) and C has at most two column panels, so each A panel
+//     is read at most twice: natively (16 lanes, kNR = 32) every convolution of Basic_CNN. With
+//     more panels (wasm: 4 lanes, kNR = 8) packing wins: a packed panel needs one address per
+//     step instead of one per row, and the copy is shared by all the panels.
+//   - B is read in place when its rows are contiguous and C has at most one block of rows
+//     (a dense layer at batch ≤ kMC, single-image inference), so each B panel is read once;
+//     otherwise (im2col products with thousands of rows, transposed B) it is packed.
+// Neither choice changes the order of any sum: results are bit-identical either way.
 #include "gemm.h"
 
 #include <algorithm>
@@ -11,7 +24,7 @@
 namespace cnn {
 namespace {
 
-// KC×NC floats of packed B stay in L2, a kMC×KC block of packed A in L1/L2.
+// KC×NC floats of packed B stay in L2, a kMC×KC block of A in L1/L2.
 constexpr int64_t kKC = 256;
 constexpr int64_t kMC = 96;
 constexpr int64_t kNC = 1024;
@@ -51,26 +64,73 @@ void pack_b(int64_t kc, int64_t nc, MatView B, float* out) {
     }
 }
 
-// Runs the micro-kernel over an mc×nc block of C; edge tiles go through a full-size scratch tile.
-void macro_kernel(int64_t mc, int64_t nc, int64_t kc, const float* packed_a, const float* packed_b,
-                  float* C, int64_t ldc, bool accumulate) {
-    alignas(64) float tile[kMR * kNR];
+// Where the micro-kernel finds the panel of A that starts at block row i0: packed panels
+// (element (r, p) at r + p·kMR) or A in place (r·rs + p·cs).
+struct ASource {
+    const float* data;
+    int64_t rs, cs, kc;
+    bool packed;
+    const float* panel(int64_t i0) const { return packed ? data + i0 * kc : data + i0 * rs; }
+};
+
+// The same for B's panel that starts at block column j0: packed (row stride kNR) or in place.
+struct BSource {
+    const float* data;
+    int64_t ldb, kc;
+    bool packed;
+    const float* panel(int64_t j0) const { return packed ? data + j0 * kc : data + j0; }
+    int64_t row_stride() const { return packed ? kNR : ldb; }
+};
+
+// Packed operands get their strides as constants, so the compiler folds the addressing (in
+// wasm a runtime stride costs an add per load), and packed B its aligned loads. Kept out of
+// line: V8 compiles a small function per variant better than all of them inlined into one.
+template <int MR>
+[[gnu::noinline]] void run_tile(int64_t kc, const ASource& a, const float* ap, const float* bp, int64_t ldb, bool b_packed, float* c,
+              int64_t ldc, bool accumulate) {
+    if (a.packed && b_packed) gemm_ukernel_mrx2v<MR, true>(kc, ap, 1, kMR, bp, kNR, c, ldc, accumulate);
+    else if (a.packed) gemm_ukernel_mrx2v<MR, false>(kc, ap, 1, kMR, bp, ldb, c, ldc, accumulate);
+    else if (b_packed) gemm_ukernel_mrx2v<MR, true>(kc, ap, a.rs, a.cs, bp, kNR, c, ldc, accumulate);
+    else gemm_ukernel_mrx2v<MR, false>(kc, ap, a.rs, a.cs, bp, ldb, c, ldc, accumulate);
+}
+
+// A tile of `rows` ≤ MR rows: the kernel with exactly that many rows of accumulators.
+template <int MR = kMR>
+void tile(int rows, int64_t kc, const ASource& a, const float* ap, const float* bp, int64_t ldb, bool b_packed,
+          float* c, int64_t ldc, bool accumulate) {
+    if constexpr (MR > 1) {
+        if (rows < MR) return tile<MR - 1>(rows, kc, a, ap, bp, ldb, b_packed, c, ldc, accumulate);
+    }
+    run_tile<MR>(kc, a, ap, bp, ldb, b_packed, c, ldc, accumulate);
+}
+
+// Runs the micro-kernels over an mc×nc block of C. Partial column panels go through a scratch
+// tile (B in place: through a packed, zero-padded copy of that panel, so no read runs past B).
+void macro_kernel(int64_t mc, int64_t nc, int64_t kc, const ASource& a, const BSource& b, MatView B_block,
+                  float* edge_panel, float* C, int64_t ldc, bool accumulate) {
+    alignas(64) float scratch[kMR * kNR];
     for (int64_t j0 = 0; j0 < nc; j0 += kNR) {
-        int64_t cols = std::min<int64_t>(kNR, nc - j0);
-        const float* b = packed_b + j0 * kc;
+        const int64_t cols = std::min<int64_t>(kNR, nc - j0);
+        const float* bp = b.panel(j0);
+        int64_t ldb = b.row_stride();
+        bool b_packed = b.packed;
+        if (cols < kNR && !b.packed) {
+            pack_b(kc, cols, {B_block.data + j0 * B_block.col_stride, B_block.row_stride, B_block.col_stride}, edge_panel);
+            bp = edge_panel, ldb = kNR, b_packed = true;
+        }
         for (int64_t i0 = 0; i0 < mc; i0 += kMR) {
-            int64_t rows = std::min<int64_t>(kMR, mc - i0);
-            const float* a = packed_a + i0 * kc;
+            const int rows = static_cast<int>(std::min<int64_t>(kMR, mc - i0));
+            const float* ap = a.panel(i0);
             float* c = C + i0 * ldc + j0;
-            if (rows == kMR && cols == kNR) {
-                gemm_ukernel_6x2v(kc, a, b, c, ldc, accumulate);
+            if (cols == kNR) {
+                tile(rows, kc, a, ap, bp, ldb, b_packed, c, ldc, accumulate);
                 continue;
             }
-            for (int64_t r = 0; r < rows; ++r)
-                for (int64_t q = 0; q < cols; ++q) tile[r * kNR + q] = accumulate ? c[r * ldc + q] : 0.0f;
-            gemm_ukernel_6x2v(kc, a, b, tile, kNR, true);
-            for (int64_t r = 0; r < rows; ++r)
-                for (int64_t q = 0; q < cols; ++q) c[r * ldc + q] = tile[r * kNR + q];
+            for (int r = 0; r < rows; ++r)
+                for (int64_t q = 0; q < cols; ++q) scratch[r * kNR + q] = accumulate ? c[r * ldc + q] : 0.0f;
+            tile(rows, kc, a, ap, bp, ldb, b_packed, scratch, kNR, true);
+            for (int r = 0; r < rows; ++r)
+                for (int64_t q = 0; q < cols; ++q) c[r * ldc + q] = scratch[r * kNR + q];
         }
     }
 }
@@ -84,23 +144,27 @@ void gemm(int64_t M, int64_t N, int64_t K, MatView A, MatView B, float* C, int64
             for (int64_t i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, 0.0f);
         return;
     }
+    const bool a_in_place = (A.col_stride == 1 || A.row_stride == 1) && std::min(N, kNC) <= 2 * kNR;
+    const bool b_in_place = B.col_stride == 1 && M <= kMC;
     // Per-thread packing buffers: allocated on first use, then reused (no allocation per step).
     thread_local AlignedBuffer packed_a, packed_b;
-    packed_a.resize(std::max<size_t>(packed_a.size(), kMC * kKC));
-    packed_b.resize(std::max<size_t>(packed_b.size(), kKC * kNC));
+    if (!a_in_place) packed_a.resize(std::max<size_t>(packed_a.size(), kMC * kKC));
+    packed_b.resize(std::max<size_t>(packed_b.size(), b_in_place ? kKC * kNR : kKC * kNC));
 
     for (int64_t jc = 0; jc < N; jc += kNC) {
-        int64_t nc = std::min(kNC, N - jc);
+        const int64_t nc = std::min(kNC, N - jc);
         for (int64_t pc = 0; pc < K; pc += kKC) {
-            int64_t kc = std::min(kKC, K - pc);
-            bool acc = accumulate || pc > 0;
-            pack_b(kc, nc, {B.data + pc * B.row_stride + jc * B.col_stride, B.row_stride, B.col_stride},
-                   packed_b.data());
+            const int64_t kc = std::min(kKC, K - pc);
+            const bool acc = accumulate || pc > 0;
+            const MatView B_block{B.data + pc * B.row_stride + jc * B.col_stride, B.row_stride, B.col_stride};
+            if (!b_in_place) pack_b(kc, nc, B_block, packed_b.data());
+            const BSource b{b_in_place ? B_block.data : packed_b.data(), B.row_stride, kc, !b_in_place};
             for (int64_t ic = 0; ic < M; ic += kMC) {
-                int64_t mc = std::min(kMC, M - ic);
-                pack_a(mc, kc, {A.data + ic * A.row_stride + pc * A.col_stride, A.row_stride, A.col_stride},
-                       packed_a.data());
-                macro_kernel(mc, nc, kc, packed_a.data(), packed_b.data(), C + ic * ldc + jc, ldc, acc);
+                const int64_t mc = std::min(kMC, M - ic);
+                const MatView A_block{A.data + ic * A.row_stride + pc * A.col_stride, A.row_stride, A.col_stride};
+                if (!a_in_place) pack_a(mc, kc, A_block, packed_a.data());
+                const ASource a{a_in_place ? A_block.data : packed_a.data(), A.row_stride, A.col_stride, kc, !a_in_place};
+                macro_kernel(mc, nc, kc, a, b, B_block, packed_b.data(), C + ic * ldc + jc, ldc, acc);
             }
         }
     }
@@ -136,4 +200,3 @@ void gemm_reference(int64_t M, int64_t N, int64_t K, MatView A, MatView B, float
 }
 
 }  // namespace cnn
-

@@ -1,7 +1,9 @@
-// GEMM micro-kernel over packed panels, written once with xsimd: SIMD128 in wasm (4 lanes,
-// mul + add), SSE/AVX2 natively (4 or 8 lanes, FMA when compiled with it).
-// The tile is kMR rows × kNR columns (2 vectors), so 2·kMR accumulators stay in registers
-// (12 of the 16 vector registers x86-64 and V8 give us), as in BLIS and XNNPACK micro-kernels.
+// GEMM micro-kernel, written once with xsimd: SIMD128 in wasm (4 lanes, mul + add), SSE/AVX2/
+// AVX-512 natively (4, 8 or 16 lanes, FMA when compiled with it).
+// The tile is MR rows × kNR columns (2 vectors), so 2·MR accumulators stay in registers, as in
+// BLIS and XNNPACK micro-kernels.
+// MR = kMR is the full tile; smaller MR serve the last rows of C (and single-image inference,
+// M = 1) without computing padding rows.
 #pragma once
 #include <cassert>
 #include <cstdint>
@@ -12,35 +14,53 @@ namespace cnn {
 
 using fbatch = xsimd::batch<float>;
 constexpr int kLanes = static_cast<int>(fbatch::size);
+// Rows per tile: 6 on x86 (12 accumulators of 16 or 32 registers). In wasm, V8 keeps fewer
+// vector registers free (it reserves a scratch one): its code for a 6-row tile spilled four
+// accumulators to the stack every step, a 4-row tile (8 accumulators) keeps them all.
+#if XSIMD_WITH_WASM
+constexpr int kMR = 4;
+#else
 constexpr int kMR = 6;
+#endif
 constexpr int kNR = 2 * kLanes;
 
-// c[kMR, kNR] (row stride ldc) = (accumulate ? c : 0) + a · b, where
-// a: packed A panel [kc][kMR], b: packed B panel [kc][kNR] (aligned to the vector size).
-inline void gemm_ukernel_6x2v(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-                              bool accumulate) {
+// c[MR, kNR] (row stride ldc) = (accumulate ? c : 0) + A · B over kc steps, where
+//   A(r, p) = a[r·a_rs + p·a_cs]: a packed panel (a_rs = 1, a_cs = kMR) or A read in place;
+//   B(p, ·) = the kNR floats at b + p·ldb: a packed panel (ldb = kNR) or row-major B in place.
+// A is only ever broadcast, one scalar at a time, so any layout of A can be read in place.
+// kAlignedB: b and ldb keep every row of B vector-aligned (packed panels). It matters in wasm,
+// where V8 runs the same loop about 20 % slower with unaligned v128 loads.
+template <int MR, bool kAlignedB>
+[[gnu::always_inline]] inline void gemm_ukernel_mrx2v(int64_t kc, const float* a, int64_t a_rs, int64_t a_cs, const float* b, int64_t ldb,
+                               float* c, int64_t ldc, bool accumulate) {
+    static_assert(MR >= 1 && MR <= kMR, "MR rows of accumulators must fit the register file");
     assert(kc >= 0 && a && b && c);
-    assert(reinterpret_cast<uintptr_t>(b) % fbatch::arch_type::alignment() == 0);
-    fbatch c0[kMR], c1[kMR];
-    for (int r = 0; r < kMR; ++r) {
+    assert(!kAlignedB || (reinterpret_cast<uintptr_t>(b) % fbatch::arch_type::alignment() == 0 && ldb % kLanes == 0));
+    fbatch c0[MR], c1[MR];
+    for (int r = 0; r < MR; ++r) {
         c0[r] = accumulate ? fbatch::load_unaligned(c + r * ldc) : fbatch(0.0f);
         c1[r] = accumulate ? fbatch::load_unaligned(c + r * ldc + kLanes) : fbatch(0.0f);
     }
     for (int64_t p = 0; p < kc; ++p) {
-        fbatch b0 = fbatch::load_aligned(b);
-        fbatch b1 = fbatch::load_aligned(b + kLanes);
-        for (int r = 0; r < kMR; ++r) {
-            fbatch ar(a[r]);
+        const fbatch b0 = kAlignedB ? fbatch::load_aligned(b) : fbatch::load_unaligned(b);
+        const fbatch b1 = kAlignedB ? fbatch::load_aligned(b + kLanes) : fbatch::load_unaligned(b + kLanes);
+        for (int r = 0; r < MR; ++r) {
+            const fbatch ar(a[r * a_rs]);
             c0[r] = xsimd::fma(ar, b0, c0[r]);
             c1[r] = xsimd::fma(ar, b1, c1[r]);
         }
-        a += kMR;
-        b += kNR;
+        a += a_cs;
+        b += ldb;
     }
-    for (int r = 0; r < kMR; ++r) {
+    for (int r = 0; r < MR; ++r) {
         c0[r].store_unaligned(c + r * ldc);
         c1[r].store_unaligned(c + r * ldc + kLanes);
     }
+}
+
+// The full tile over packed panels (the common case).
+inline void gemm_ukernel_mrx2v_packed(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
+    gemm_ukernel_mrx2v<kMR, true>(kc, a, 1, kMR, b, kNR, c, ldc, accumulate);
 }
 
 }  // namespace cnn

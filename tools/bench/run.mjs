@@ -62,7 +62,7 @@ function buildWasmKernels() {
   log('building the wasm kernel benchmark (em++)');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const xsimd = path.join(root, '.deps/xsimd/include');
-  run('em++', ['-O3', '-msimd128', '-std=c++17', '-I.', '-isystem', xsimd, ...sources, '-o', out,
+  run('em++', ['-O3', '-DNDEBUG', '-msimd128', '-std=c++17', '-I.', '-isystem', xsimd, ...sources, '-o', out,
     '-sMODULARIZE=1', '-sENVIRONMENT=node', '-sALLOW_MEMORY_GROWTH=1',
     '-sEXPORTED_FUNCTIONS=_bench_kernels_json', '-sEXPORTED_RUNTIME_METHODS=UTF8ToString'],
   { json: false, env: { NODE_PATH: '/usr/share/nodejs' } });
