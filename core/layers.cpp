@@ -39,7 +39,8 @@ const char* activation_name(Activation act) {
 }
 
 int64_t conv_chunk_images(const ConvGeometry& g) {
-    return std::max<int64_t>(1, kConvChunkRows / std::max<int64_t>(1, g.out_pixels()));
+    const int64_t pixels = std::max<int64_t>(1, g.out_pixels());
+    return std::max<int64_t>(1, std::min(kConvChunkRows / pixels, kConvChunkFloats / (pixels * g.patch_size())));
 }
 
 void conv2d_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,

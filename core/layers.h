@@ -49,9 +49,11 @@ struct Layer {
 const char* class_name(LayerKind kind);
 const char* activation_name(Activation act);
 
-// Conv2D processes the batch in chunks of whole images so its im2col scratch stays about
-// kConvChunkRows rows; the chunking is fixed by the shapes, never by the thread count.
+// Conv2D processes the batch in chunks of whole images so its im2col scratch stays within
+// kConvChunkRows rows and kConvChunkFloats floats (4 MiB: cache- and memory-friendly); the
+// chunking is fixed by the shapes, never by the thread count.
 constexpr int64_t kConvChunkRows = 4096;
+constexpr int64_t kConvChunkFloats = int64_t{1} << 20;
 int64_t conv_chunk_images(const ConvGeometry& g);
 
 // Conv2D: x [B, H, W, C] → y [B, OH, OW, F] = act(conv(x, kernel [KH, KW, C, F]) + bias [F]).

@@ -203,8 +203,8 @@ void Model::reserve(int64_t batch) {
             scratch = std::max(scratch, std::min(batch, conv_chunk_images(l.geometry)) * l.geometry.out_pixels() *
                                             l.geometry.patch_size());
     }
-    grad_a_.resize(batch * largest), grad_b_.resize(batch * largest);
-    col_.resize(scratch);  // dcol_ is sized by the first backward: inference never needs it
+    largest_activation_ = largest;
+    col_.resize(scratch);  // the gradient buffers are sized by the first backward: inference never needs them
 }
 
 const float* Model::forward(const float* x, int64_t batch, bool training, Rng* rng) {
@@ -255,6 +255,7 @@ void Model::backward(const float* dlogits, int64_t batch) {
     if (batch != batch_) throw std::logic_error("backward must follow a forward of the same batch");
     const size_t last = layers_.size() - 1;
     dcol_.resize(col_.size());
+    grad_a_.resize(capacity_ * largest_activation_), grad_b_.resize(capacity_ * largest_activation_);
     float* dy = grad_a_.data();
     float* dx = grad_b_.data();
     std::memcpy(dy, dlogits, sizeof(float) * batch * layers_[last].out.size());

@@ -70,7 +70,7 @@ private:
     std::vector<float> params_, grads_;
 
     // Buffers of the last forward pass and the scratch its backward needs.
-    int64_t capacity_ = 0, batch_ = 0;
+    int64_t capacity_ = 0, batch_ = 0, largest_activation_ = 0;
     const float* input_ = nullptr;
     std::vector<std::vector<float>> out_, pre_, mask_;
     std::vector<std::vector<int32_t>> argmax_;

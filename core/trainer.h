@@ -79,8 +79,9 @@ private:
 };
 
 // Loss, accuracy, confusion matrix and misclassified images of data[offset, offset + limit)
-// (limit 0 = to the end), in batches; a caller can evaluate a large set in slices.
-Evaluation evaluate(Model& model, const Dataset& data, int64_t limit = 0, int64_t offset = 0, int64_t batch = 100);
+// (limit 0 = to the end), in batches; a caller can evaluate a large set in slices. The default
+// batch is the training one, so evaluating mid-training needs no larger buffers.
+Evaluation evaluate(Model& model, const Dataset& data, int64_t limit = 0, int64_t offset = 0, int64_t batch = 32);
 
 // Class probabilities for one image of the model's input size (values in [0, 1]).
 std::vector<float> predict(Model& model, const float* image);
