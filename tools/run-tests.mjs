@@ -16,7 +16,7 @@
 //            it when done; Chromium is driven with playwright-core from /usr/bin/chromium.
 //
 // Test files are those node's test runner picks up by name (*.test.mjs, *-test.js, test-*.js,
-// ...); other modules in the folders are helpers. A suite whose folder has no test files is
+// ...); other modules in the folders are shared code. A suite whose folder has no test files is
 // skipped and the summary says so. A failed build counts as one failure of its suite.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
