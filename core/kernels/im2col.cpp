@@ -12,7 +12,10 @@ void im2col_nhwc(const float* x, const ConvGeometry& g, float* col) {
                 int ih = oh * g.stride_h - g.pad_top + i;
                 for (int j = 0; j < g.kernel_w; ++j, col += c) {
                     int iw = ow * g.stride_w - g.pad_left + j;
-                    if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w)
+                    const bool inside = ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w;
+                    if (c == 1)  // the first layer (grayscale): one float, not a library call per float
+                        *col = inside ? x[int64_t(ih) * g.in_w + iw] : 0.0f;
+                    else if (!inside)
                         std::memset(col, 0, sizeof(float) * c);
                     else
                         std::memcpy(col, x + (int64_t(ih) * g.in_w + iw) * c, sizeof(float) * c);
