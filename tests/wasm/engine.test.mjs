@@ -133,10 +133,12 @@ test('memory: no growth across 1,000 predictions or 10 save/load cycles', () => 
     e.predict(px);  // a loaded model sizes its buffers on its first prediction
   };
   cycle();
+  // The allocator may round a reused block up by a few bytes; a leak would be far larger: at
+  // least 40 bytes per prediction (the probabilities) and 6.7 MB per lost model.
   const base = simd.heapBytesInUse();
   for (let i = 0; i < 1000; i++) e.predict(px);
-  assert.equal(simd.heapBytesInUse(), base);
+  assert.ok(simd.heapBytesInUse() - base < 4096, `grew by ${simd.heapBytesInUse() - base} bytes over 1,000 predictions`);
   for (let i = 0; i < 10; i++) cycle();
-  assert.equal(simd.heapBytesInUse(), base);
+  assert.ok(simd.heapBytesInUse() - base < 65536, `grew by ${simd.heapBytesInUse() - base} bytes over 10 save/load cycles`);
   e.delete();
 });
