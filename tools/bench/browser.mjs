@@ -10,6 +10,8 @@
 // img/s is the median of the worker's per-chunk figures. A second, shorter run measures the
 // SIMD-only build (wasm 'simd') for comparison. Writes build/bench/browser.json.
 // Options: --build (run `vite build` first)  --limit-seconds S (default 240)
+//          --dist DIR: the built page to find the worker in when PREVIEW_CONFIG (see
+//          tests/browser/server.mjs) serves another build than dist/
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,14 +23,15 @@ const require = createRequire(import.meta.url);
 const loadavg = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 
 function ensurePage(rebuild) {
+  if (process.env.PREVIEW_CONFIG) return;
   if (!rebuild && fs.existsSync(path.join(root, 'dist/index.html'))) return;
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
   const r = spawnSync(process.execPath, [vite, 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('vite build failed');
 }
 
-function workerUrl() {
-  const file = fs.readdirSync(path.join(root, 'dist/assets')).find((f) => /^worker-.*\.js$/.test(f));
+function workerUrl(dist) {
+  const file = fs.readdirSync(path.join(dist, 'assets')).find((f) => /^worker-.*\.js$/.test(f));
   if (!file) throw new Error('dist/assets has no worker-*.js: rebuild the page (npm run bench -- --browser --build)');
   return `/assets/${file}`;
 }
@@ -110,7 +113,7 @@ async function trainFor({ wasm, ms }) {
 
 export async function runBrowser(args) {
   ensurePage(Boolean(args.build));
-  const url = workerUrl();
+  const url = workerUrl(path.resolve(root, args.dist ?? 'dist'));
   const result = { date: new Date().toISOString(), load_before: loadavg(), method: 'page worker via its protocol (see tools/bench/browser.mjs)' };
   const server = await startPreview();
   const browser = await launchBrowser();
