@@ -50,17 +50,24 @@ std::vector<uint8_t> read_file(const fs::path& path) {
     uint8_t buffer[1 << 16];
     for (;;) {
         int n = gzread(f, buffer, sizeof buffer);
+        int code = Z_OK;
+        std::string why = n <= 0 ? gzerror(f, &code) : "";
+        // zlib prefixes its message with the path, which the error line names already.
+        if (why.rfind(path.string() + ": ", 0) == 0) why.erase(0, path.string().size() + 2);
         if (n < 0) {
-            int code = 0;
-            std::string why = gzerror(f, &code);
             gzclose(f);
             throw std::runtime_error(path.string() + ": corrupt gzip data (" + why + ")");
         }
-        if (n == 0) break;
+        if (n == 0) {
+            gzclose(f);
+            // zlib hands out what it could inflate and reports the missing end only here.
+            if (code == Z_BUF_ERROR)
+                throw std::runtime_error(path.string() + ": the gzip data ends early (" + why +
+                                         "): the file is incomplete, e.g. an interrupted download");
+            return bytes;
+        }
         bytes.insert(bytes.end(), buffer, buffer + n);
     }
-    gzclose(f);
-    return bytes;
 }
 
 std::string read_text(const fs::path& path) {
