@@ -3,12 +3,12 @@
 // `npm test` runs tools/setup.sh --test first, which installs the toolchain, xsimd, the npm
 // packages and Chromium.
 //
-//   node tools/run-tests.mjs [native] [asan] [wasm] [browser]     (default: native wasm browser)
+//   node tools/run-tests.mjs [native] [asan] [fuzz] [wasm] [browser]     (default: all of them)
 //
 // Suites, in this order:
 //   native   cmake --preset native, build, then `ctest --test-dir build/native` (doctest cases)
-//   asan     the same under AddressSanitizer + UndefinedBehaviorSanitizer (build/native-asan);
-//            only when asked for by name
+//   asan     the same under AddressSanitizer + UndefinedBehaviorSanitizer (build/native-asan)
+//   fuzz     a short libFuzzer run of each target in tools/fuzz (clang, ASan + UBSan; build/fuzz)
 //   wasm     emcmake cmake --preset wasm, build (public/wasm), then `node --test` on tests/wasm/
 //   browser  node tools/prepare-data.mjs (public/data), `vite build` (dist/), then `node --test` on
 //            tests/browser/. The runner only builds the page: a test file that needs a server
@@ -26,8 +26,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const jobs = String(os.availableParallelism?.() ?? os.cpus().length);
-const allSuites = ['native', 'asan', 'wasm', 'browser'];
-const defaultSuites = ['native', 'wasm', 'browser'];
+const allSuites = ['native', 'asan', 'fuzz', 'wasm', 'browser'];
+const defaultSuites = allSuites;
 
 const asked = process.argv.slice(2);
 for (const name of asked) {
@@ -158,6 +158,20 @@ async function buildWasm() {
 const suites = {
   native: { label: 'native (ctest)', run: () => nativeSuite('native') },
   asan: { label: 'native-asan (ctest)', run: () => nativeSuite('native-asan') },
+  // --- robustness: fuzz smoke run (each target FUZZ_SECONDS, default 15 s; tools/fuzz/README.md)
+  fuzz: {
+    label: 'fuzz (libFuzzer smoke)',
+    async run() {
+      const targets = ['idx', 'model'];
+      let passed = 0;
+      for (const target of targets) {
+        const { code } = await run('bash', ['tools/fuzz/run.sh', target, process.env.FUZZ_SECONDS || '15']);
+        if (code === 0) passed++;
+      }
+      return { passed, failed: targets.length - passed };
+    },
+  },
+  // ---
   wasm: {
     label: 'wasm (node --test)',
     async run() {
