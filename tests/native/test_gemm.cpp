@@ -61,6 +61,22 @@ TEST_CASE("gemm reading A and B in place matches the reference on edge tiles") {
                     for (bool tb : {false, true}) check_against_reference(M, N, K, ta, tb, K == 7, false);
 }
 
+TEST_CASE("gemm packs an A with no unit stride (every other element of a larger matrix)") {
+    for (int64_t M : {1, kMR + 1, 100})
+        for (int64_t N : {3, 2 * kNR + 1})
+            for (int64_t K : {5, 300}) {
+                Rng rng(M * 31 + N * 7 + K);
+                auto a = test::random_vector(4 * M * K, rng), b = test::random_vector(K * N, rng);
+                const MatView A{a.data(), 4 * K, 2};  // A(i, p) = a[4K·i + 2p]
+                std::vector<float> fast(M * N), slow(M * N);
+                gemm(M, N, K, A, row_major(b.data(), N), fast.data(), N, false);
+                gemm_reference(M, N, K, A, row_major(b.data(), N), slow.data(), N, false);
+                for (int64_t i = 0; i < M * N; ++i)
+                    REQUIRE_MESSAGE(std::fabs(fast[i] - slow[i]) <= 1e-5f * (1.0f + std::sqrt(float(K)) * 4.0f),
+                                    "M=" << M << " N=" << N << " K=" << K << " at " << i);
+            }
+}
+
 TEST_CASE("gemm_parallel gives bit-identical results at 1 and 2 threads") {
     Rng rng(5);
     const int64_t M = 150, N = 64, K = 288;
