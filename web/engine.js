@@ -78,6 +78,13 @@ export function serveRequests(handlers, replyType, isReady) {
       self.postMessage({ type: replyType, id, ok: true, ...result }, transferables(result));
     } catch (err) {
       self.postMessage({ type: replyType, id, ok: false, error: messageOf(err) });
+      // A WebAssembly trap (an abort, e.g. out of memory in the fixed-memory threads build) leaves
+      // the module unusable: fail outside the handler too, so the page replaces this worker.
+      if (err instanceof WebAssembly.RuntimeError) {
+        setTimeout(() => {
+          throw err;
+        });
+      }
     }
   };
 }

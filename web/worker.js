@@ -181,7 +181,10 @@ async function loadData({ baseUrl }) {
   const [trainImagesGz, trainLabelsGz, testImagesGz, testLabelsGz] = await Promise.all(downloads);
   report('', true);
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
-    [trainImagesGz, trainLabelsGz, testImagesGz, testLabelsGz].map(gunzip),
+    [trainImagesGz, trainLabelsGz, testImagesGz, testLabelsGz].map((bytes, i) =>
+      gunzip(bytes).catch((err) => {
+        throw new Error(`${names[i]} could not be decompressed (${messageOf(err)})`);
+      })),
   );
   return useData({ trainImages, trainLabels, testImages, testLabels });
 }

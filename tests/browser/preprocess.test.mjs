@@ -143,6 +143,6 @@ test('page state survives the URL round trip and rejects nonsense', () => {
   const state = validateState({ epochs: 3, batchSize: 64, learningRate: 0.01, optimizer: 'sgd', seed: 7, fresh: false, wasm: 'simd' });
   assert.deepEqual(parseState(serialiseState(state)), state);
   assert.equal(serialiseState(DEFAULTS), '');
-  assert.deepEqual(parseState('#epochs=-1&batch=abc&lr=5&opt=lbfgs'), { ...DEFAULTS });
+  assert.deepEqual(parseState('#epochs=-1&batch=abc&lr=50&opt=lbfgs'), { ...DEFAULTS });
   assert.deepEqual(trainingConfig(state), { optimizer: 'sgd', learning_rate: 0.01, batch_size: 64, epochs: 3, seed: 7 });
 });
