@@ -65,7 +65,8 @@ function buildWasmKernels() {
   run('em++', ['-O3', '-DNDEBUG', '-msimd128', '-std=c++17', '-I.', '-isystem', xsimd, ...sources, '-o', out,
     '-sMODULARIZE=1', '-sENVIRONMENT=node', '-sALLOW_MEMORY_GROWTH=1',
     '-sEXPORTED_FUNCTIONS=_bench_kernels_json', '-sEXPORTED_RUNTIME_METHODS=UTF8ToString'],
-  { json: false, env: { NODE_PATH: '/usr/share/nodejs' } });
+  // Debian's Emscripten finds acorn only through NODE_PATH.
+  { json: false, env: fs.existsSync('/usr/share/nodejs/acorn') ? { NODE_PATH: '/usr/share/nodejs' } : {} });
   return out;
 }
 
