@@ -11,7 +11,34 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 const port = Number(process.env.PORT) || 8080;
-const server = { host: '127.0.0.1', port, strictPort: true, headers: isolationHeaders };
+
+// --- Content-Security-Policy: only this origin; WebAssembly compilation ('wasm-unsafe-eval') but
+// no eval (the engine is linked with -sDYNAMIC_EXECUTION=0). The built page carries it as a <meta>
+// (so it holds wherever dist/ is served) and the preview server also sends it as a header.
+// The dev server allows the inline <style> elements and the HMR web socket Vite itself uses.
+const csp = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+const devCsp = csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+function contentSecurityPolicyMeta() {
+  return {
+    name: 'content-security-policy-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: csp }, injectTo: 'head-prepend' }],
+  };
+}
+// ---
+
+const server = { host: '127.0.0.1', port, strictPort: true, headers: { ...isolationHeaders, 'Content-Security-Policy': devCsp } };
+const preview = { ...server, headers: { ...isolationHeaders, 'Content-Security-Policy': `${csp}; frame-ancestors 'none'` } };
 
 // Vite's static server labels every *.gz file `Content-Encoding: gzip`, so the browser would
 // inflate the MNIST files itself while the page expects the compressed bytes (it inflates them
@@ -47,6 +74,6 @@ export default defineConfig({
   publicDir: fromHere('./public'),
   build: { outDir: fromHere('./dist'), emptyOutDir: true },
   server,
-  preview: server,
-  plugins: [serveGzipAsFile()],
+  preview,
+  plugins: [serveGzipAsFile(), contentSecurityPolicyMeta()],
 });
