@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "parallel.h"
+
 namespace cnn {
 
 OptimizerConfig optimizer_defaults(const std::string& name) {
@@ -73,18 +75,21 @@ void Optimizer::step(float* params, const float* grads) {
     ++iterations_;
     state_.iterations = iterations_;
     const auto& c = config_;
-    switch (c.kind) {
-        case OptimizerKind::SGD:
-            sgd_update(params, grads, state_.slot_1.data(), n_, c.learning_rate, c.momentum, c.nesterov);
-            break;
-        case OptimizerKind::Adam:
-            adam_update(params, grads, state_.slot_1.data(), state_.slot_2.data(), n_, c.learning_rate, c.beta_1,
-                        c.beta_2, c.epsilon, iterations_);
-            break;
-        case OptimizerKind::RMSprop:
-            rmsprop_update(params, grads, state_.slot_1.data(), n_, c.learning_rate, c.rho, c.epsilon);
-            break;
-    }
+    float* s1 = state_.slot_1.empty() ? nullptr : state_.slot_1.data();
+    float* s2 = state_.slot_2.empty() ? nullptr : state_.slot_2.data();
+    // Element-wise updates: slices over the pool give the same result as one pass.
+    parallel_for(n_, 4096, [&](int64_t b, int64_t e, int) {
+        const int64_t n = e - b;
+        float *p = params + b, *v1 = s1 ? s1 + b : nullptr, *v2 = s2 ? s2 + b : nullptr;
+        const float* g = grads + b;
+        switch (c.kind) {
+            case OptimizerKind::SGD: sgd_update(p, g, v1, n, c.learning_rate, c.momentum, c.nesterov); break;
+            case OptimizerKind::Adam:
+                adam_update(p, g, v1, v2, n, c.learning_rate, c.beta_1, c.beta_2, c.epsilon, iterations_);
+                break;
+            case OptimizerKind::RMSprop: rmsprop_update(p, g, v1, n, c.learning_rate, c.rho, c.epsilon); break;
+        }
+    });
 }
 
 }  // namespace cnn

@@ -1,10 +1,13 @@
 #include "trainer.h"
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
 #include <string>
+
+#include "parallel.h"
 
 namespace cnn {
 
@@ -41,6 +44,7 @@ int64_t Trainer::steps_per_epoch() const { return (train_.count + config_.batch_
 
 // Keras shuffles the whole training set at the start of each epoch (Fisher-Yates here).
 void Trainer::start_epoch() {
+    reshuffle_ = false;
     std::iota(order_.begin(), order_.end(), 0u);
     for (int64_t i = train_.count - 1; i > 0; --i) std::swap(order_[i], order_[rng_.below(static_cast<uint32_t>(i + 1))]);
     epoch_loss_sum_ = 0, epoch_correct_ = 0, epoch_seen_ = 0;
@@ -49,35 +53,48 @@ void Trainer::start_epoch() {
 namespace {
 
 bool all_finite(const std::vector<float>& v) {
-    // x - x is 0 for finite x and NaN for ±inf and NaN: one branch-free pass the compiler vectorises.
-    float acc = 0.0f;
-    for (float x : v) acc += x - x;
-    return acc == 0.0f;
+    // x - x is 0 for finite x and NaN for ±inf and NaN: one branch-free pass per slice.
+    std::array<float, kMaxThreads> acc{};
+    parallel_for(static_cast<int64_t>(v.size()), 4096, [&](int64_t b, int64_t e, int slice) {
+        float sum = 0.0f;
+        for (int64_t i = b; i < e; ++i) sum += v[i] - v[i];
+        acc[slice] = sum;
+    });
+    for (float a : acc)
+        if (a != 0.0f) return false;
+    return true;
 }
 
 }  // namespace
 
-void Trainer::diverged(const std::vector<float>& saved_params, const Optimizer::State& saved_state, int64_t ran,
-                       const char* what) {
-    model_.params() = saved_params;
-    optimizer_.restore(saved_state);
-    step_ -= ran;
-    throw std::runtime_error(std::string(what) + " at step " + std::to_string(step_ + ran + 1) +
+void Trainer::diverged(const char* what) {
+    const int64_t failed_step = step_ + 1;
+    model_.params() = snapshot_params_;
+    optimizer_.restore(snapshot_state_);
+    // Training can go on from the snapshot's step, with a fresh shuffle of the data.
+    step_ = snapshot_step_;
+    reshuffle_ = true;
+    throw std::runtime_error(std::string(what) + " at step " + std::to_string(failed_step) +
                              "; training stopped and the weights were restored to step " + std::to_string(step_) +
                              ". Try a lower learning rate (now " + std::to_string(config_.optimizer.learning_rate) + ")");
 }
 
 StepStats Trainer::run(int64_t steps) {
     const auto start = std::chrono::steady_clock::now();
-    const std::vector<float> saved_params = model_.params();
-    const Optimizer::State saved_state = optimizer_.state();
     const int64_t per_epoch = steps_per_epoch(), classes = model_.output_shape().c;
     double loss_sum = 0;
     int64_t correct = 0, seen = 0, ran = 0;
     for (; ran < steps && !done(); ++ran) {
+        // The weights to fall back on if training diverges: refreshed every kSnapshotEvery steps,
+        // not every call, since copying the weights and optimiser slots costs a few steps' worth.
+        if (step_ % kSnapshotEvery == 0 && step_ != snapshot_step_) {
+            snapshot_params_ = model_.params();
+            snapshot_state_ = optimizer_.state();
+            snapshot_step_ = step_;
+        }
         const int64_t in_epoch = step_ % per_epoch;
         if (in_epoch == 0 && ran > 0) break;  // a chunk never spans two epochs
-        if (in_epoch == 0) start_epoch();
+        if (in_epoch == 0 || reshuffle_) start_epoch();
         const int64_t first = in_epoch * config_.batch_size;
         const int64_t n = std::min<int64_t>(config_.batch_size, train_.count - first);
         train_.gather(order_.data() + first, n, x_.data(), y_.data());
@@ -86,11 +103,11 @@ StepStats Trainer::run(int64_t steps) {
         int64_t batch_correct = 0;
         double batch_loss = softmax_cross_entropy(probs_.data(), dlogits_.data(), model_.logits(), y_.data(), n, classes,
                                                   &batch_correct);
-        if (!std::isfinite(batch_loss)) diverged(saved_params, saved_state, ran, std::isnan(batch_loss) ? "the loss became NaN" : "the loss became infinite");
+        if (!std::isfinite(batch_loss)) diverged(std::isnan(batch_loss) ? "the loss became NaN" : "the loss became infinite");
         model_.zero_grads();
         model_.backward(dlogits_.data(), n);
         optimizer_.step(model_.params().data(), model_.grads().data());
-        if (!all_finite(model_.params())) diverged(saved_params, saved_state, ran, "the weights overflowed");
+        if (!all_finite(model_.params())) diverged("the weights overflowed");
         ++step_;
 
         loss_sum += batch_loss, correct += batch_correct, seen += n;

@@ -51,8 +51,8 @@ public:
     // The model and data must outlive the trainer. Throws std::invalid_argument when they do not fit.
     Trainer(Model& model, const Dataset& train, TrainConfig config);
 
-    // Runs up to `steps` batches, stopping early at the end of an epoch. A non-finite loss
-    // restores the weights and optimiser state from before this call and throws std::runtime_error.
+    // Runs up to `steps` batches, stopping early at the end of an epoch. A non-finite loss or
+    // weights restore the last snapshot (taken every kSnapshotEvery steps) and throw std::runtime_error.
     StepStats run(int64_t steps);
     bool done() const { return step_ >= total_steps(); }
     int64_t steps_per_epoch() const;
@@ -61,9 +61,8 @@ public:
 
 private:
     void start_epoch();
-    // Restores the state saved at the start of run() and throws a std::runtime_error explaining what.
-    [[noreturn]] void diverged(const std::vector<float>& saved_params, const Optimizer::State& saved_state, int64_t ran,
-                               const char* what);
+    // Restores the last snapshot and throws a std::runtime_error explaining what happened.
+    [[noreturn]] void diverged(const char* what);
 
     Model& model_;
     const Dataset& train_;
@@ -72,6 +71,11 @@ private:
     Rng rng_;
     std::vector<uint32_t> order_;
     int64_t step_ = 0;
+    bool reshuffle_ = false;  // after a restore, the rest of the epoch gets a new order
+    static constexpr int64_t kSnapshotEvery = 100;
+    std::vector<float> snapshot_params_;
+    Optimizer::State snapshot_state_;
+    int64_t snapshot_step_ = -1;
     double epoch_loss_sum_ = 0;
     int64_t epoch_correct_ = 0, epoch_seen_ = 0;
     std::vector<float> x_, probs_, dlogits_;
