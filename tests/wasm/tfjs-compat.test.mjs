@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadModule, mnist, root } from './engine.mjs';
+import { loadModule, mnist, root } from '../../wasm/node.mjs';
 
 let cnn, t10k;
 

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { root, median } from './wasm-loader.mjs';
+import { root, median } from './util.mjs';
 import { startPreview, launchBrowser } from '../../tests/browser/server.mjs';
 
 const require = createRequire(import.meta.url);

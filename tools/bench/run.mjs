@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { root, parseArgs } from './wasm-loader.mjs';
+import { root, parseArgs } from './util.mjs';
 
 const args = parseArgs(process.argv.slice(2), { seconds: '8', 'tfjs-batch': '4', 'tfjs-steps': '2', skip: '' });
 const skip = new Set(String(args.skip).split(',').filter(Boolean));

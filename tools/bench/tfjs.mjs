@@ -4,7 +4,7 @@
 // image does not depend on the batch size: measured 0.23 img/s at both 4 and 32 here).
 // The `wasm` backend is tried when @tensorflow/tfjs-backend-wasm is installed.
 //   node tfjs.mjs --backend cpu|wasm [--batch 4] [--steps 2]
-import { mnist, median, parseArgs } from './wasm-loader.mjs';
+import { mnist, median, parseArgs } from './util.mjs';
 
 const args = parseArgs(process.argv.slice(2), { backend: 'cpu', batch: '4', steps: '2' });
 const batch = Number(args.batch), steps = Number(args.steps);

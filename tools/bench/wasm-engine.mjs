@@ -3,14 +3,15 @@
 // round so a change in the machine's load hits them alike; then single-image predict latency.
 // Prints one JSON object. Run by run.mjs:  node wasm-engine.mjs --build simd|threads --dir D
 //   [--threads 1,2] [--seconds S]
-import { loadEngineModule, mnist, median, parseArgs } from './wasm-loader.mjs';
+import { loadModule, mnist } from '../../wasm/node.mjs';
+import { median, parseArgs } from './util.mjs';
 
 const STEPS = 5, WARMUP = 5, BATCH = 32;
 const args = parseArgs(process.argv.slice(2), { threads: '1', seconds: '8' });
 const counts = String(args.threads).split(',').map(Number);
 const budget = Number(args.seconds) * 1000;
 
-const m = await loadEngineModule(args.dir, args.build);
+const m = await loadModule(args.build, args.dir);
 const e = new m.Engine();
 const train = mnist('train'), test = mnist('t10k');
 e.setData('train', train.images, train.labels);

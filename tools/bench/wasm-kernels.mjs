@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { parseArgs } from './wasm-loader.mjs';
+import { parseArgs } from './util.mjs';
 
 const args = parseArgs(process.argv.slice(2), { peak: '1.5', each: '0.4' });
 const file = path.resolve(args.module);

@@ -1,15 +1,15 @@
-// Loads a WebAssembly build of the engine under Node (see TOOLCHAIN notes: the Emscripten
-// 3.1.6 ES-module glue needs `require`, `__dirname` and the wasm bytes handed over).
+// Loads a WebAssembly build of the engine under Node, for the tests and the benchmark: the
+// Emscripten 3.1.6 ES-module glue needs `require`, `__dirname` and the wasm bytes handed over.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const wasmDir = path.join(root, 'public/wasm');
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function loadModule(build = 'simd') {
+// build: 'simd' or 'threads'; wasmDir: where `npm run build:wasm` (or another build) put it.
+export async function loadModule(build = 'simd', wasmDir = path.join(root, 'public/wasm')) {
   globalThis.require = createRequire(import.meta.url);
   globalThis.__dirname = wasmDir;
   const { default: createCnnModule } = await import(pathToFileURL(path.join(wasmDir, `cnn-${build}.mjs`)).href);
