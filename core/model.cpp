@@ -80,6 +80,13 @@ void infer_shapes(Layer& l) {
     }
 }
 
+// Weights, gradients and two optimizer slots, plus every activation and its gradient for a batch.
+double bytes_for_training(int64_t params, int64_t activations_per_sample, int64_t batch) {
+    return 4.0 * (4.0 * double(params) + 2.0 * double(batch) * double(activations_per_sample));
+}
+
+}  // namespace
+
 std::string format_bytes(double bytes) {
     std::ostringstream os;
     os.precision(3);
@@ -87,8 +94,6 @@ std::string format_bytes(double bytes) {
     else os << bytes / double(1 << 20) << " MiB";
     return os.str();
 }
-
-}  // namespace
 
 ModelSpec basic_cnn_spec() {
     auto conv = [](int filters) {
@@ -149,8 +154,7 @@ Model::Model(ModelSpec spec) : spec_(std::move(spec)) {
         l.bias_offset = params + l.kernel_count;
         params += l.kernel_count + l.bias_count;
         activations += l.out.size();
-        // Weights, gradients and two optimizer slots; activations and their gradients at batch 32.
-        double bytes = 4.0 * (4.0 * double(params) + 2.0 * 32.0 * double(activations));
+        const double bytes = bytes_for_training(params, activations, kReferenceBatch);
         if (bytes > double(kMaxModelBytes))
             throw std::invalid_argument(describe(l) + " " + l.out.str() + " brings the model to " + with_commas(params) +
                                         " parameters, which would need about " + format_bytes(bytes) +
@@ -158,8 +162,13 @@ Model::Model(ModelSpec spec) : spec_(std::move(spec)) {
         shape = l.out;
         layers_.push_back(l);
     }
+    activations_per_sample_ = activations;
     params_.assign(params, 0.0f);
     grads_.assign(params, 0.0f);
+}
+
+double Model::training_bytes(int64_t batch) const {
+    return bytes_for_training(param_count(), activations_per_sample_, batch);
 }
 
 bool Model::ends_with_softmax() const { return layers_.back().spec.activation == Activation::Softmax; }

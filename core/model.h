@@ -21,8 +21,11 @@ struct ModelSpec {
 ModelSpec basic_cnn_spec();
 
 // Memory the model may use at most (weights, gradients, optimizer state, activations); larger
-// architectures are refused up front with the figure they would need.
+// architectures are refused up front with the figure they would need at kReferenceBatch, and
+// larger batches when training starts.
 constexpr int64_t kMaxModelBytes = int64_t{1536} << 20;
+constexpr int64_t kReferenceBatch = 32;
+std::string format_bytes(double bytes);  // "12.3 MiB", "1.5 GiB"
 
 class Model {
 public:
@@ -36,6 +39,8 @@ public:
     const Shape& input_shape() const { return spec_.input; }
     const Shape& output_shape() const { return layers_.back().out; }
     bool ends_with_softmax() const;
+    // About how much memory training at this batch size takes (see kMaxModelBytes).
+    double training_bytes(int64_t batch) const;
 
     std::vector<float>& params() { return params_; }
     const std::vector<float>& params() const { return params_; }
@@ -70,6 +75,7 @@ private:
     std::vector<float> params_, grads_;
 
     // Buffers of the last forward pass and the scratch its backward needs.
+    int64_t activations_per_sample_ = 0;
     int64_t capacity_ = 0, batch_ = 0, largest_activation_ = 0;
     const float* input_ = nullptr;
     std::vector<std::vector<float>> out_, pre_, mask_;

@@ -30,6 +30,8 @@ auto guarded(Fn&& fn) -> decltype(fn()) {
     std::string message;
     try {
         return fn();
+    } catch (const std::bad_alloc&) {
+        message = "out of memory in the WebAssembly engine: try a smaller model or batch size";
     } catch (const std::exception& e) {
         message = e.what();
     } catch (...) {

@@ -78,3 +78,15 @@ TEST_CASE("a diverging run stops with a message and keeps the last good weights"
     CHECK(test::contains(err, "Try a lower learning rate"));
     CHECK(m.params() == before);
 }
+
+TEST_CASE("a batch too large for memory is refused with the figure it would need") {
+    Dataset train = load("t10k");
+    Model m(basic_cnn_spec());
+    TrainConfig c;
+    c.batch_size = 4096;  // Basic_CNN's activations are ~0.4 MB an image: 4096 of them need over 1.5 GiB
+    std::string err = test::error_of([&] { Trainer t(m, train, c); });
+    CHECK(test::contains(err, "training 'Basic_CNN' at batch size 4096 would need about"));
+    CHECK(test::contains(err, "use a smaller batch"));
+    c.batch_size = 256;
+    CHECK(test::error_of([&] { Trainer t(m, train, c); }) == "");
+}
