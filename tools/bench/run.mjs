@@ -4,7 +4,7 @@
 //   npm run bench                      native (1, 2 threads), wasm SIMD, wasm threads (1, 2),
 //                                      the wasm and native GEMM kernels against the measured
 //                                      peak of their ISA, TF.js (cpu; wasm if installed),
-//                                      PyTorch (when python3 can import torch)
+//                                      PyTorch (when python3, or $PYTHON, can import torch)
 //   npm run bench -- --browser         the page's training worker in headless Chromium:
 //                                      img/s and time to 97 % test accuracy (browser.mjs)
 // Options: --seconds S (per engine, default 8)  --wasm-dir DIR (default public/wasm)
@@ -19,6 +19,7 @@ import { root, parseArgs } from './util.mjs';
 const args = parseArgs(process.argv.slice(2), { seconds: '8', 'tfjs-batch': '4', 'tfjs-steps': '2', skip: '' });
 const skip = new Set(String(args.skip).split(',').filter(Boolean));
 const benchDir = path.join(root, 'build/bench');
+const python = process.env.PYTHON || 'python3';  // e.g. PYTHON=/usr/bin/python3 for Debian's python3-torch
 const wasmDir = path.resolve(root, args['wasm-dir'] ?? 'public/wasm');
 fs.mkdirSync(benchDir, { recursive: true });
 
@@ -72,7 +73,7 @@ function buildWasmKernels() {
 
 // --- the engines -----------------------------------------------------------------------------------
 function torchAvailable() {
-  return spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  return spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 }
 
 async function main() {
@@ -126,7 +127,7 @@ async function main() {
       return;
     }
     log('PyTorch: 1 and 2 threads');
-    results.engines.pytorch = run('python3', ['tools/bench/bench_torch.py', data, '1,2', seconds]);
+    results.engines.pytorch = run(python, ['tools/bench/bench_torch.py', data, '1,2', seconds]);
   });
   results.load_after = loadavg();
   results.ratios = ratios(results.engines);
