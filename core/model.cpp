@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "parallel.h"
+
 namespace cnn {
 namespace {
 
@@ -26,6 +28,14 @@ std::string with_commas(int64_t n) {
     std::string s = std::to_string(n);
     for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(i, ",");
     return s;
+}
+
+// dy ⊙ act'(y) in place over rows [rows, cols], the rows split over the pool (each row is
+// independent, so the split does not change the result).
+void activation_backward_rows(float* dy, const float* y, int64_t rows, int64_t cols, Activation act) {
+    parallel_for(rows, 64, [&](int64_t r0, int64_t r1, int) {
+        activation_backward(dy + r0 * cols, dy + r0 * cols, y + r0 * cols, r1 - r0, cols, act);
+    });
 }
 
 std::string describe(const Layer& l) { return std::string(class_name(l.spec.kind)) + " '" + l.spec.name + "'"; }
@@ -282,12 +292,12 @@ void Model::backward(const float* dlogits, int64_t batch) {
         bool through_activation = !(i == last && s.activation == Activation::Softmax);
         switch (s.kind) {
             case LayerKind::Conv2D:
-                if (through_activation) activation_backward(dy, dy, out, n / l.out.c, l.out.c, s.activation);
+                if (through_activation) activation_backward_rows(dy, out, n / l.out.c, l.out.c, s.activation);
                 conv2d_backward(dinput, dkernel, dbias, dy, in, kernel, batch, l.geometry, s.filters, col_.data(),
                                 dcol_.data());
                 break;
             case LayerKind::Dense:
-                if (through_activation) activation_backward(dy, dy, out, batch, s.units, s.activation);
+                if (through_activation) activation_backward_rows(dy, out, batch, s.units, s.activation);
                 dense_backward(dinput, dkernel, dbias, dy, in, kernel, batch, l.in.c, s.units);
                 break;
             case LayerKind::MaxPool2D:
@@ -298,7 +308,7 @@ void Model::backward(const float* dlogits, int64_t batch) {
                 continue;  // gradient stays in dy
             case LayerKind::Flatten: continue;
             case LayerKind::Activation:
-                if (through_activation) activation_backward(dy, dy, out, n / l.out.c, l.out.c, s.activation);
+                if (through_activation) activation_backward_rows(dy, out, n / l.out.c, l.out.c, s.activation);
                 continue;
         }
         std::swap(dx, dy);
