@@ -98,17 +98,23 @@ public:
 
     std::string topology() const { return model_topology_json(*model_); }
 
-    std::string setData(const std::string& which, val images, val labels) {
+    // The four IDX files of a data set. All are checked before any replaces what the engine
+    // holds, so a bad file leaves the previous data in place.
+    std::string setData(val train_images, val train_labels, val test_images, val test_labels) {
         return guarded([&] {
-            if (which != "train" && which != "test")
-                throw std::invalid_argument("setData: which must be 'train' or 'test', not '" + which + "'");
-            Dataset d = parse_idx(copy_typed_array<uint8_t>(images, (which + " images").c_str()),
-                                  copy_typed_array<uint8_t>(labels, (which + " labels").c_str()), which + " images",
-                                  which + " labels");
-            json info = {{"count", d.count}, {"rows", d.rows}, {"cols", d.cols}};
+            auto parse = [](const val& images, const val& labels, const std::string& which) {
+                return parse_idx(copy_typed_array<uint8_t>(images, (which + " images").c_str()),
+                                 copy_typed_array<uint8_t>(labels, (which + " labels").c_str()), which + " images",
+                                 which + " labels");
+            };
+            Dataset train = parse(train_images, train_labels, "train");
+            Dataset test = parse(test_images, test_labels, "test");
+            auto info = [](const Dataset& d) { return json{{"count", d.count}, {"rows", d.rows}, {"cols", d.cols}}; };
+            json result = {{"train", info(train)}, {"test", info(test)}};
             trainer_.reset();
-            (which == "train" ? train_ : test_) = std::move(d);
-            return info.dump();
+            train_ = std::move(train);
+            test_ = std::move(test);
+            return result.dump();
         });
     }
 

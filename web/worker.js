@@ -197,8 +197,7 @@ function useData({ trainImages, trainLabels, testImages, testLabels }) {
     for (let i = 8; i < labels.length; i++) if (labels[i] > max) max = labels[i];
     if (max >= classes) throw new Error(`the ${name} labels go up to ${max}, but the model has ${classes} classes (0–${classes - 1})`);
   }
-  const train = JSON.parse(engine.setData('train', trainImages, trainLabels));
-  const test = JSON.parse(engine.setData('test', testImages, testLabels));
+  const { train, test } = JSON.parse(engine.setData(trainImages, trainLabels, testImages, testLabels));
   testSet = {
     images: testImages.subarray(testImages.length - test.count * test.rows * test.cols),
     labels: testLabels.subarray(testLabels.length - test.count),

@@ -22,11 +22,10 @@ before(async () => {
 // The threads build's pthread workers would keep Node alive after the tests.
 after(() => threads?.PThread.terminateAllThreads());
 
-function engineWithData(module, { test = true } = {}) {
+function engineWithData(module) {
   const e = new module.Engine();
   e.buildModel('', 1);
-  e.setData('train', train.images, train.labels);
-  if (test) e.setData('test', t10k.images, t10k.labels);
+  e.setData(train.images, train.labels, t10k.images, t10k.labels);
   e.setTraining(JSON.stringify({ optimizer: 'adam', learning_rate: 0.001, batch_size: 32, epochs: 1, seed: 1 }));
   return e;
 }
@@ -52,7 +51,7 @@ test('wasm and native give the same losses for the first 20 steps and the same p
   const nativeLosses = [...trace.matchAll(/^step \d+ loss (\S+)/gm)].map((m) => Number(m[1]));
   assert.equal(nativeLosses.length, 20);
 
-  const e = engineWithData(simd, { test: false });
+  const e = engineWithData(simd);
   const wasmLosses = stepLosses(e, 20);
   // Same data order, dropout masks and initial weights (one seeded generator of our own), but
   // float32 sums differ in order (4 wasm lanes vs 8-16 native, FMA natively, mul+add in wasm):
@@ -79,8 +78,8 @@ test('wasm and native give the same losses for the first 20 steps and the same p
 });
 
 test('the threads build at 2 threads trains exactly like the SIMD build', () => {
-  const a = engineWithData(simd, { test: false });
-  const b = engineWithData(threads, { test: false });
+  const a = engineWithData(simd);
+  const b = engineWithData(threads);
   assert.equal(b.setThreads(2), 2);
   // The split of work over threads never changes the order of a sum, so results are identical.
   assert.deepEqual(stepLosses(b, 5), stepLosses(a, 5));
@@ -95,8 +94,10 @@ test('bad calls raise JS errors with the C++ message and the engine keeps workin
   const px = testImage(0);
   const before = [...e.predict(px)];
   assert.throws(() => e.predict(new Float32Array(100)), /the image has 100 values but the model expects 784/);
-  assert.throws(() => e.setData('train', new Uint8Array([1, 2, 3, 4, 5]), train.labels), /train images: not an IDX file/);
-  assert.throws(() => e.setData('train', train.labels, train.images), /are the images and labels files swapped/);
+  assert.throws(() => e.setData(new Uint8Array([1, 2, 3, 4, 5]), train.labels, t10k.images, t10k.labels), /train images: not an IDX file/);
+  assert.throws(() => e.setData(train.labels, train.images, t10k.images, t10k.labels), /are the images and labels files swapped/);
+  // A bad test file leaves the data the engine had: here, still none.
+  assert.throws(() => e.setData(train.images, train.labels, t10k.images, t10k.labels.subarray(0, 100)), /test labels: .*truncated/);
   assert.throws(() => e.buildModel('[{"class_name": "Conv3D"}]', 1), /unknown layer class 'Conv3D'/);
   assert.throws(() => e.buildModel('[{"class_name": "Dense", "config": {"units": 10}}]', 1), /Dense 'dense': needs a flat input/);
   assert.throws(() => e.loadModel('{"modelTopology": 3}', new Uint8Array(4)), /model description must be a JSON object/);

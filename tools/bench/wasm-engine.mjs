@@ -14,7 +14,7 @@ const budget = Number(args.seconds) * 1000;
 const m = await loadModule(args.build, args.dir);
 const e = new m.Engine();
 const train = mnist('train'), test = mnist('t10k');
-e.setData('train', train.images, train.labels);
+e.setData(train.images, train.labels, test.images, test.labels);
 e.setTraining(JSON.stringify({ optimizer: 'adam', learning_rate: 0.001, batch_size: BATCH, epochs: 10, seed: 1 }));
 
 const result = { engine: `wasm-${args.build}`, train: {}, predict: {} };
