@@ -6,17 +6,7 @@
 
 import { LAYER_TYPES, ACTIVATIONS, PADDINGS, PARAMS, KERAS_NAME, LIMITS, newLayer } from './architecture.js';
 import { text, paramText, sizeText } from './explain.js';
-
-const el = (tag, props = {}, children = []) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of [].concat(children)) if (child != null) node.append(child);
-  return node;
-};
+import { el } from './views.js';
 
 const shapeText = (shape) => (shape ? `(None, ${shape.join(', ')})` : '—');
 

@@ -3,17 +3,7 @@
 // plain data ({name, className, shape, data}); the numbers come from the workers.
 
 import { SCALES, scaleFor } from './colormap.js';
-
-const el = (tag, props = {}, children = []) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of [].concat(children)) node.append(child);
-  return node;
-};
+import { el } from './views.js';
 
 const fmt = (v) => {
   const a = Math.abs(v);
@@ -39,10 +29,11 @@ function legend(scale, label) {
 }
 
 /**
- * Paints tiles of h×w cells into one canvas, `columns` per row, a gap of 1 between them.
- * value(t, y, x) gives the value of cell (y, x) of tile t; colours come from `scale`.
+ * A canvas laid out as tiles of h×w cells, `columns` per row, 1 pixel of gapColour between them.
+ * Returns its 2D context, a blank image of its size, that image's pixels as 32-bit words, its width
+ * and origin(t), the index of tile t's top-left pixel.
  */
-function paintTiles(canvas, { tiles, h, w, columns, value, scale, zoom, gapColour = 0xffffffff }) {
+function tileCanvas(canvas, { tiles, h, w, columns, zoom, gapColour }) {
   const gap = 1;
   const rows = Math.ceil(tiles / columns);
   const width = columns * (w + gap) - gap;
@@ -58,39 +49,34 @@ function paintTiles(canvas, { tiles, h, w, columns, value, scale, zoom, gapColou
   const image = ctx.createImageData(width, height);
   const pixels = new Uint32Array(image.data.buffer);
   pixels.fill(gapColour);
+  const origin = (t) => Math.floor(t / columns) * (h + gap) * width + (t % columns) * (w + gap);
+  return { ctx, image, pixels, width, origin };
+}
+
+/**
+ * Paints tiles of h×w cells into one canvas; value(t, y, x) gives the value of cell (y, x) of
+ * tile t, colours come from `scale`.
+ */
+function paintTiles(canvas, { tiles, h, w, columns, value, scale, zoom, gapColour = 0xffffffff }) {
+  const { ctx, image, pixels, width, origin } = tileCanvas(canvas, { tiles, h, w, columns, zoom, gapColour });
   const lut = SCALES[scale.kind].lut;
   for (let t = 0; t < tiles; t++) {
-    const ox = (t % columns) * (w + gap);
-    const oy = Math.floor(t / columns) * (h + gap);
+    const o = origin(t);
     for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) pixels[(oy + y) * width + ox + x] = lut[scale.index(value(t, y, x))];
+      for (let x = 0; x < w; x++) pixels[o + y * width + x] = lut[scale.index(value(t, y, x))];
     }
   }
   ctx.putImageData(image, 0, 0);
-  return { width, height };
 }
 
 /** paintTiles for an [h, w, c] activation (channels last), one tile per channel, without a call per pixel. */
 function paintChannels(canvas, { data, h, w, c, columns, zoom, scale }) {
-  const gap = 1;
-  const rows = Math.ceil(c / columns);
-  const width = columns * (w + gap) - gap;
-  const height = rows * (h + gap) - gap;
-  if (canvas.width !== width || canvas.height !== height) {
-    canvas.width = width;
-    canvas.height = height;
-    canvas.style.width = `${width * zoom}px`;
-    canvas.style.height = `${height * zoom}px`;
-  }
-  const ctx = canvas.getContext('2d');
-  const image = ctx.createImageData(width, height);
-  const pixels = new Uint32Array(image.data.buffer);
-  pixels.fill(0xffffffff); // white gaps between the tiles
+  // White gaps between the tiles.
+  const { ctx, image, pixels, width, origin: originOf } = tileCanvas(canvas, { tiles: c, h, w, columns, zoom, gapColour: 0xffffffff });
   const lut = SCALES[scale.kind].lut;
   const offset = -scale.min;
   const factor = 255 / (scale.max - scale.min);
-  const origin = new Int32Array(c);
-  for (let t = 0; t < c; t++) origin[t] = Math.floor(t / columns) * (h + gap) * width + (t % columns) * (w + gap);
+  const origin = Int32Array.from({ length: c }, (_, t) => originOf(t));
   let k = 0;
   for (let y = 0; y < h; y++) {
     const rowStart = y * width;

@@ -2,14 +2,15 @@
 
 import { paintImage28 } from './draw.js';
 
-const el = (tag, props = {}, children = []) => {
+/** A DOM element with properties (or attributes) and children; null children are left out. */
+export const el = (tag, props = {}, children = []) => {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (key === 'dataset') Object.assign(node.dataset, value);
     else if (key in node) node[key] = value;
     else node.setAttribute(key, value);
   }
-  for (const child of [].concat(children)) node.append(child);
+  for (const child of [].concat(children)) if (child != null) node.append(child);
   return node;
 };
 
