@@ -123,20 +123,7 @@ json measure_peaks(double seconds) {
 json bench_kernels(double budget_each) {
     json out = json::array();
     for (const auto& s : bench::gemm_shapes()) {
-        auto a = bench::random_floats(s.M * s.K, 1), b = bench::random_floats(s.K * s.N, 2);
-        std::vector<float> c(s.M * s.N);
-        const MatView A = s.transpose_a ? row_major(a.data(), s.M).transposed() : row_major(a.data(), s.K);
-        const MatView B = s.transpose_b ? row_major(b.data(), s.K).transposed() : row_major(b.data(), s.N);
-        auto run = [&] { gemm(s.M, s.N, s.K, A, B, c.data(), s.N, false); };
-        run();
-        std::vector<double> rates;
-        const auto start = Clock::now();
-        while (rates.size() < 5 || seconds_since(start) < budget_each) {
-            const auto t = Clock::now();
-            run();
-            rates.push_back(2.0 * s.M * s.N * s.K / seconds_since(t) * 1e-9);
-        }
-        std::sort(rates.begin(), rates.end());
+        const std::vector<double> rates = bench::gemm_rates(s, 1, budget_each);
         out.push_back({{"name", s.name}, {"M", s.M}, {"N", s.N}, {"K", s.K}, {"gflops", median(rates)},
                        {"best_gflops", rates.back()}});
     }

@@ -2,10 +2,14 @@
 // training step (conv layers run in chunks of whole images of about 4096 im2col rows: 3,920
 // rows for both 28×28 and 14×14 maps) and its single-image prediction.
 #pragma once
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
 #include <xsimd/xsimd.hpp>
+
+#include "core/kernels/gemm.h"
 
 namespace cnn::bench {
 
@@ -40,6 +44,28 @@ inline std::vector<float> random_floats(int64_t n, uint32_t seed) {
         x = float(seed >> 8) / float(1u << 24) * 2.0f - 1.0f;
     }
     return v;
+}
+
+// GFLOP/s of the single-threaded GEMM on one shape, sorted: at least 5 timed runs and as many as
+// fit in `seconds`, after `warmups` untimed ones (in wasm, V8 needs a few to reach its optimising tier).
+inline std::vector<double> gemm_rates(const GemmShape& s, int warmups, double seconds) {
+    using Clock = std::chrono::steady_clock;
+    const auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+    auto a = random_floats(s.M * s.K, 1), b = random_floats(s.K * s.N, 2);
+    std::vector<float> c(s.M * s.N);
+    const MatView A = s.transpose_a ? row_major(a.data(), s.M).transposed() : row_major(a.data(), s.K);
+    const MatView B = s.transpose_b ? row_major(b.data(), s.K).transposed() : row_major(b.data(), s.N);
+    const auto run = [&] { gemm(s.M, s.N, s.K, A, B, c.data(), s.N, false); };
+    for (int i = 0; i < warmups; ++i) run();
+    std::vector<double> rates;
+    const auto start = Clock::now();
+    while (rates.size() < 5 || since(start) < seconds) {
+        const auto t = Clock::now();
+        run();
+        rates.push_back(2.0 * s.M * s.N * s.K / since(t) * 1e-9);
+    }
+    std::sort(rates.begin(), rates.end());
+    return rates;
 }
 
 inline const char* simd_name() { return xsimd::default_arch::name(); }
