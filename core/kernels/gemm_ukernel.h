@@ -36,7 +36,10 @@ template <int MR, bool kAlignedB>
     static_assert(MR >= 1 && MR <= kMR, "MR rows of accumulators must fit the register file");
     assert(kc >= 0 && a && b && c);
     assert(!kAlignedB || (reinterpret_cast<uintptr_t>(b) % fbatch::arch_type::alignment() == 0 && ldb % kLanes == 0));
+    // The accumulators live in registers only if the row loops are unrolled: -O3 does it by
+    // itself, the pragmas make -O2 (the sanitizer build) and clang do it too.
     fbatch c0[MR], c1[MR];
+#pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) {
         c0[r] = accumulate ? fbatch::load_unaligned(c + r * ldc) : fbatch(0.0f);
         c1[r] = accumulate ? fbatch::load_unaligned(c + r * ldc + kLanes) : fbatch(0.0f);
@@ -44,6 +47,7 @@ template <int MR, bool kAlignedB>
     for (int64_t p = 0; p < kc; ++p) {
         const fbatch b0 = kAlignedB ? fbatch::load_aligned(b) : fbatch::load_unaligned(b);
         const fbatch b1 = kAlignedB ? fbatch::load_aligned(b + kLanes) : fbatch::load_unaligned(b + kLanes);
+#pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
             const fbatch ar(a[r * a_rs]);
             c0[r] = xsimd::fma(ar, b0, c0[r]);
@@ -52,6 +56,7 @@ template <int MR, bool kAlignedB>
         a += a_cs;
         b += ldb;
     }
+#pragma GCC unroll 8
     for (int r = 0; r < MR; ++r) {
         c0[r].store_unaligned(c + r * ldc);
         c1[r].store_unaligned(c + r * ldc + kLanes);
