@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -90,12 +91,17 @@ void infer_shapes(Layer& l) {
     }
 }
 
+std::atomic<int64_t> memory_limit_bytes{kDefaultMemoryLimit};
+
 // Weights, gradients and two optimizer slots, plus every activation and its gradient for a batch.
 double bytes_for_training(int64_t params, int64_t activations_per_sample, int64_t batch) {
     return 4.0 * (4.0 * double(params) + 2.0 * double(batch) * double(activations_per_sample));
 }
 
 }  // namespace
+
+int64_t memory_limit() { return memory_limit_bytes.load(); }
+void set_memory_limit(int64_t bytes) { memory_limit_bytes.store(std::max<int64_t>(bytes, 0)); }
 
 std::string format_bytes(double bytes) {
     std::ostringstream os;
@@ -165,10 +171,10 @@ Model::Model(ModelSpec spec) : spec_(std::move(spec)) {
         params += l.kernel_count + l.bias_count;
         activations += l.out.size();
         const double bytes = bytes_for_training(params, activations, kReferenceBatch);
-        if (bytes > double(kMaxModelBytes))
+        if (bytes > double(memory_limit()))
             throw std::invalid_argument(describe(l) + " " + l.out.str() + " brings the model to " + with_commas(params) +
                                         " parameters, which would need about " + format_bytes(bytes) +
-                                        " for training; the limit is " + format_bytes(double(kMaxModelBytes)));
+                                        " for training; the limit is " + format_bytes(double(memory_limit())));
         shape = l.out;
         layers_.push_back(l);
     }

@@ -20,11 +20,14 @@ struct ModelSpec {
 // Flatten-Dense512-Dropout.5-Dense10-softmax, as Keras would name its layers.
 ModelSpec basic_cnn_spec();
 
-// Memory the model may use at most (weights, gradients, optimizer state, activations); larger
-// architectures are refused up front with the figure they would need at kReferenceBatch, and
-// larger batches when training starts.
-constexpr int64_t kMaxModelBytes = int64_t{1536} << 20;
+// Memory a model may use for training at most (weights, gradients, optimizer state,
+// activations); larger architectures are refused up front with the figure they would need at
+// kReferenceBatch, and larger batches when training starts. The default suits a native process;
+// a host with a smaller heap (the WebAssembly engine) lowers it to what it can still hold.
+constexpr int64_t kDefaultMemoryLimit = int64_t{1536} << 20;
 constexpr int64_t kReferenceBatch = 32;
+int64_t memory_limit();
+void set_memory_limit(int64_t bytes);
 std::string format_bytes(double bytes);  // "12.3 MiB", "1.5 GiB"
 
 class Model {
@@ -39,7 +42,7 @@ public:
     const Shape& input_shape() const { return spec_.input; }
     const Shape& output_shape() const { return layers_.back().out; }
     bool ends_with_softmax() const;
-    // About how much memory training at this batch size takes (see kMaxModelBytes).
+    // About how much memory training at this batch size takes (see memory_limit()).
     double training_bytes(int64_t batch) const;
 
     std::vector<float>& params() { return params_; }

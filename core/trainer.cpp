@@ -31,10 +31,10 @@ Trainer::Trainer(Model& model, const Dataset& train, TrainConfig config)
     check_compatible(model, train, "training");
     if (config_.batch_size < 1 || config_.batch_size > 4096)
         throw std::invalid_argument("batch size must be between 1 and 4096 (got " + std::to_string(config_.batch_size) + ")");
-    if (const double bytes = model.training_bytes(config_.batch_size); bytes > double(kMaxModelBytes))
+    if (const double bytes = model.training_bytes(config_.batch_size); bytes > double(memory_limit()))
         throw std::invalid_argument("training '" + model.name() + "' at batch size " + std::to_string(config_.batch_size) +
                                     " would need about " + format_bytes(bytes) + "; the limit is " +
-                                    format_bytes(double(kMaxModelBytes)) + ": use a smaller batch");
+                                    format_bytes(double(memory_limit())) + ": use a smaller batch");
     if (config_.epochs < 1) throw std::invalid_argument("epochs must be at least 1 (got " + std::to_string(config_.epochs) + ")");
     const int64_t in = model.input_shape().size(), classes = model.output_shape().c;
     x_.resize(config_.batch_size * in);

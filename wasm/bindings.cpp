@@ -3,6 +3,7 @@
 // cross as typed arrays copied once. Every C++ error becomes a JS Error with the same message,
 // and the engine stays usable afterwards.
 #include <emscripten/bind.h>
+#include <emscripten/heap.h>
 #include <emscripten/val.h>
 
 #include <malloc.h>
@@ -55,6 +56,10 @@ val to_typed_array(const T* data, size_t n, const char* js_type) {
     return val::global(js_type).new_(emscripten::typed_memory_view(n, data));
 }
 
+// Heap kept free for everything but the model and the data: the runtime, thread stacks, the
+// JSON and typed-array copies that cross the boundary, and the allocator's own slack.
+constexpr int64_t kHeapReserve = int64_t{48} << 20;
+
 json shape_json(const Shape& s) {
     return s.rank == 1 ? json{nullptr, s.c} : json{nullptr, s.h, s.w, s.c};
 }
@@ -72,6 +77,7 @@ public:
 
     void buildModel(const std::string& config, double seed) {
         guarded([&] {
+            fit_memory_limit();
             auto model = std::make_unique<Model>(config.empty() ? basic_cnn_spec() : parse_model_config(config));
             seed_ = static_cast<uint64_t>(seed);
             Rng rng(seed_);
@@ -140,7 +146,10 @@ public:
     std::string train(int steps) {
         return guarded([&] {
             if (train_.count == 0) throw std::invalid_argument("no training data: load the training set first");
-            if (!trainer_) trainer_ = std::make_unique<Trainer>(*model_, train_, config_);
+            if (!trainer_) {
+                fit_memory_limit();
+                trainer_ = std::make_unique<Trainer>(*model_, train_, config_);
+            }
             StepStats s = trainer_->run(steps);
             return json{{"loss", s.loss},
                         {"accuracy", s.accuracy},
@@ -214,11 +223,26 @@ public:
             auto bytes = weights.isUndefined() || weights.isNull() || !weights["length"].as<bool>()
                              ? std::vector<uint8_t>{}
                              : copy_typed_array<uint8_t>(weights, "weights");
+            fit_memory_limit();
             replace_model(std::make_unique<Model>(load_model(model_json, bytes)));
         });
     }
 
+    // What a model may use for training here (bytes), as the core checks it.
+    double memoryLimit() {
+        fit_memory_limit();
+        return static_cast<double>(memory_limit());
+    }
+
 private:
+    // The core's default limit assumes a native process; this heap ends at a fixed size (the
+    // threads build) or at its growth limit (the SIMD build), and the data sets live in it too.
+    void fit_memory_limit() {
+        const int64_t data = int64_t(train_.images.size() + train_.labels.size() + test_.images.size() + test_.labels.size());
+        const int64_t room = int64_t(emscripten_get_heap_max()) - data - kHeapReserve;
+        set_memory_limit(std::min(kDefaultMemoryLimit, room));
+    }
+
     void replace_model(std::unique_ptr<Model> model) {
         trainer_.reset();  // it refers to the old model
         model_ = std::move(model);
@@ -260,5 +284,6 @@ EMSCRIPTEN_BINDINGS(cnn_engine) {
         .function("predict", &Engine::predict)
         .function("layerOutput", &Engine::layerOutput)
         .function("saveModel", &Engine::saveModel)
-        .function("loadModel", &Engine::loadModel);
+        .function("loadModel", &Engine::loadModel)
+        .function("memoryLimit", &Engine::memoryLimit);
 }

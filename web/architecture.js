@@ -35,8 +35,14 @@ export const KERAS_NAME = Object.freeze({
 export const LIMITS = Object.freeze({
   filters: [1, 1024], kernelSize: [1, 28], strides: [1, 28], poolSize: [1, 28], units: [1, 65536], rate: [0, 0.99],
 });
-/** The engine's memory bound for a model (core/model.h kMaxModelBytes), with its estimate. */
-const MAX_MODEL_BYTES = 1536 * 2 ** 20;
+/** The engine's default memory bound for a model (core/model.h kDefaultMemoryLimit); the
+ *  WebAssembly engine reports its own, lower one (Engine.memoryLimit). */
+export const DEFAULT_MEMORY_LIMIT = 1536 * 2 ** 20;
+
+/** "1.5 GiB", "425 MiB": three significant digits, as the engine's format_bytes. */
+export function formatBytes(bytes) {
+  return bytes >= 2 ** 30 ? `${Number((bytes / 2 ** 30).toPrecision(3))} GiB` : `${Number((bytes / 2 ** 20).toPrecision(3))} MiB`;
+}
 
 const KERAS_BASE_NAME = {
   Conv2D: 'conv2d', MaxPooling2D: 'max_pooling2d', Dropout: 'dropout', Flatten: 'flatten', Dense: 'dense', Activation: 'activation',
@@ -106,7 +112,7 @@ function checkNumber(layer, key, problems, { integer = true } = {}) {
  *   `param` is the parameter to blame; `geometry` ({axis n, k, s, padding, out}) feeds the
  *   size explanation. Layers after the first error get no shape.
  */
-export function analyse(layers, inputShape = INPUT_SHAPE) {
+export function analyse(layers, { inputShape = INPUT_SHAPE, memoryLimit = DEFAULT_MEMORY_LIMIT } = {}) {
   const names = layerNames(layers);
   const rows = [];
   let shape = [...inputShape];
@@ -174,8 +180,8 @@ export function analyse(layers, inputShape = INPUT_SHAPE) {
     // The engine's estimate: weights, gradients and two optimizer slots; activations and their
     // gradients for a batch of 32.
     const bytes = 4 * (4 * totalParams + 2 * 32 * activations);
-    if (bytes > MAX_MODEL_BYTES) {
-      fail(`brings the model to ${totalParams.toLocaleString('en')} parameters, which would need about ${(bytes / 2 ** 30).toFixed(2)} GiB for training; the limit is 1.5 GiB`);
+    if (bytes > memoryLimit) {
+      fail(`brings the model to ${totalParams.toLocaleString('en')} parameters, which would need about ${formatBytes(bytes)} for training; the limit is ${formatBytes(memoryLimit)}`);
       return;
     }
     shape = row.outputShape;

@@ -46,6 +46,7 @@ const runtime = {
   featureLayers: [], // indices of the Conv2D / MaxPooling2D layers of the model in use
   builtLayers: null, // the layers of the model in use (architecture.js), null if the editor cannot show them
   analysis: null, // analyse() of the editor's layers
+  memoryLimit: undefined, // bytes a model may need for training in the engine (architecture.js default until it says)
   classNames: [...CLASS_PRESETS.digits],
   picked: null, // a test image chosen to classify (instead of the drawing)
   lastEval: null, // the last evaluation's result, to re-render with other class names
@@ -256,9 +257,10 @@ function layersFromTopology(topology) {
 }
 
 /** After the engine's model was replaced. `adopt`: the editor takes over its architecture. */
-function onModelChanged({ summary, topology, modelVersion }, { adopt = true } = {}) {
+function onModelChanged({ summary, topology, modelVersion, memoryLimit }, { adopt = true } = {}) {
   runtime.trainedHere = false;
   if (modelVersion != null) runtime.modelVersion = modelVersion;
+  if (memoryLimit) runtime.memoryLimit = memoryLimit;
   if (summary) {
     runtime.modelName = summary.name;
     runtime.featureLayers = summary.layers
@@ -850,7 +852,7 @@ const editor = createEditor($('layer-list'), $('model-summary'), { onChange: (la
 function setArchitecture(layers, { rebuild = false } = {}) {
   settings = validateState({ ...settings, arch: layers.length ? layers : null });
   if (!layers.length) settings.arch = [];
-  runtime.analysis = analyse(layersOf(settings));
+  runtime.analysis = analyse(layersOf(settings), { memoryLimit: runtime.memoryLimit });
   editor.render({ layers: layersOf(settings), analysis: runtime.analysis, lang: settings.lang }, { rebuild });
   renderAddPositions();
   writeUrl();

@@ -104,7 +104,7 @@ function metadataOf(modelJson) {
 }
 
 function describe() {
-  return { summary: JSON.parse(engine.summary()), topology: engine.topology(), modelVersion };
+  return { summary: JSON.parse(engine.summary()), topology: engine.topology(), modelVersion, memoryLimit: engine.memoryLimit() };
 }
 
 /** Sends the current weights to the predictor. */

@@ -110,6 +110,23 @@ describe('architecture: impossible shapes are refused on the right layer, as the
     assert.equal(ours.rows[1].param, 'units');
   });
 
+  it("a model too big for the engine's memory limit is refused in the same words as the engine", async () => {
+    // Flatten → Dense(50,000) needs about 611 MiB: over the threads build's limit, not the default.
+    const wide = [flatten, dense(50000), dense(10, 'softmax')];
+    assert.equal(analyse(wide).valid, true);
+    const threads = await loadModule('threads');
+    const e = new threads.Engine();
+    try {
+      const ours = analyse(wide, { memoryLimit: e.memoryLimit() });
+      assert.equal(ours.firstError, 1);
+      assert.throws(() => e.buildModel(JSON.stringify(toKerasConfig(wide)), 1), (err) => err.message.endsWith(ours.rows[1].error));
+      assert.match(ours.rows[1].error, /^brings the model to 39,250,000 parameters, which would need about 611 MiB for training; the limit is \d+ MiB$/);
+    } finally {
+      e.delete();
+      threads.PThread.terminateAllThreads();
+    }
+  });
+
   it('bad parameter values name the parameter', () => {
     const ours = analyse([{ ...conv(0) }, ...head]);
     assert.equal(ours.rows[0].param, 'filters');

@@ -183,6 +183,25 @@ TEST_CASE("model files: wrong JSON and unexpected types are refused, never throw
     CHECK(test::contains(config_error(deep), "each layer must be an object with a \"class_name\", not a list of 1"));
 }
 
+TEST_CASE("architectures: a host with less memory lowers the limit, and models and batches are checked against it") {
+    // Basic_CNN needs about 50 MiB for training at batch 32, and ~800 KB more per image.
+    set_memory_limit(int64_t{40} << 20);
+    CHECK(test::contains(test::error_of([] { Model m(basic_cnn_spec()); }),
+                         "Dense 'dense' (None, 512) brings the model to 1,671,136 parameters, which would need about 49.6 MiB"));
+    CHECK(test::contains(test::error_of([] { Model m(basic_cnn_spec()); }), "for training; the limit is 40 MiB"));
+    set_memory_limit(int64_t{100} << 20);
+    Model m(basic_cnn_spec());
+    Dataset none;
+    none.rows = none.cols = 28;
+    TrainConfig c;
+    c.batch_size = 256;
+    CHECK(test::contains(test::error_of([&] { Trainer t(m, none, c); }), "at batch size 256 would need about"));
+    CHECK(test::contains(test::error_of([&] { Trainer t(m, none, c); }), "the limit is 100 MiB: use a smaller batch"));
+    c.batch_size = 64;
+    CHECK(test::error_of([&] { Trainer t(m, none, c); }) == "");
+    set_memory_limit(kDefaultMemoryLimit);
+}
+
 TEST_CASE("architectures: absurd sizes are refused up front, huge ones with the memory they need") {
     // Dense(10^9): 785 billion parameters.
     const std::string huge = config_error(R"([{"class_name": "Flatten"}, {"class_name": "Dense", "config": {"units": 1000000000}}])");

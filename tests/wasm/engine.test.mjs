@@ -143,3 +143,30 @@ test('memory: no growth across 1,000 predictions or 10 save/load cycles', () => 
   assert.ok(simd.heapBytesInUse() - base < 65536, `grew by ${simd.heapBytesInUse() - base} bytes over 10 save/load cycles`);
   e.delete();
 });
+
+test("memory: a model or batch too large for this build's heap is refused up front, with its limit", () => {
+  const MiB = 2 ** 20;
+  const wide = JSON.stringify([{ class_name: 'Flatten' }, { class_name: 'Dense', config: { units: 50000, activation: 'softmax' } }]);
+  // Flatten → Dense(50,000): 39.2 M parameters, about 600 MiB for training: over the threads
+  // build's fixed 512 MiB heap, under the SIMD build's 1.5 GiB.
+  const small = new threads.Engine();
+  const limit = small.memoryLimit();
+  assert.ok(limit > 400 * MiB && limit < 512 * MiB, `threads build limit ${limit / MiB} MiB`);
+  assert.throws(() => small.buildModel(wide, 1), /Dense 'dense' \(None, 50000\) brings the model to 39,250,000 parameters, which would need about \d+ MiB for training; the limit is \d+ MiB/);
+  // The data sets share the heap: loading MNIST lowers the limit by their 55 MB.
+  small.setData(train.images, train.labels, t10k.images, t10k.labels);
+  const fileBytes = train.images.length + train.labels.length + t10k.images.length + t10k.labels.length;
+  assert.ok(Math.abs(limit - small.memoryLimit() - fileBytes) < 1024, `limit ${limit} → ${small.memoryLimit()}`);
+  // A batch that Basic_CNN cannot train at in this heap (about 0.8 MB an image, with gradients).
+  small.setTraining(JSON.stringify({ batch_size: 1024 }));
+  assert.throws(() => small.train(1), /training 'Basic_CNN' at batch size 1024 would need about .* use a smaller batch/);
+  small.setTraining(JSON.stringify({ batch_size: 32 }));
+  assert.equal(JSON.parse(small.train(1)).step, 1); // the model and data are still there
+  small.delete();
+
+  const big = new simd.Engine();
+  assert.equal(big.memoryLimit(), 1536 * MiB);
+  big.buildModel(wide, 1);
+  assert.equal(JSON.parse(big.summary()).total_params, 39250000);
+  big.delete();
+});

@@ -39,7 +39,7 @@ status=0
 for t in "${targets[@]}"; do
   mkdir -p "$build/corpus/$t"
   echo "fuzz: $t for ${seconds}s"
-  # rss_limit: a model description may legitimately ask for up to kMaxModelBytes (1.5 GiB) of
+  # rss_limit: a model description may legitimately ask for up to kDefaultMemoryLimit (1.5 GiB) of
   # weights before its weights file is checked, and ASan adds its own bookkeeping.
   # Inputs past max_len add nothing: the largest seed is a few KB.
   if ! "$build/fuzz_$t" "$build/corpus/$t" "$build/seeds/$t" \
