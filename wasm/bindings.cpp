@@ -234,6 +234,10 @@ public:
         return static_cast<double>(memory_limit());
     }
 
+    // Traps the module on purpose (a WebAssembly `unreachable`), as a bug or an abort would: the
+    // page's recovery from a dead engine is tested with it.
+    void crashForTesting() { __builtin_trap(); }
+
 private:
     // The core's default limit assumes a native process; this heap ends at a fixed size (the
     // threads build) or at its growth limit (the SIMD build), and the data sets live in it too.
@@ -285,5 +289,6 @@ EMSCRIPTEN_BINDINGS(cnn_engine) {
         .function("layerOutput", &Engine::layerOutput)
         .function("saveModel", &Engine::saveModel)
         .function("loadModel", &Engine::loadModel)
-        .function("memoryLimit", &Engine::memoryLimit);
+        .function("memoryLimit", &Engine::memoryLimit)
+        .function("crashForTesting", &Engine::crashForTesting);
 }

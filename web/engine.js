@@ -78,13 +78,18 @@ export function serveRequests(handlers, replyType, isReady) {
       self.postMessage({ type: replyType, id, ok: true, ...result }, transferables(result));
     } catch (err) {
       self.postMessage({ type: replyType, id, ok: false, error: messageOf(err) });
-      // A WebAssembly trap (an abort, e.g. out of memory in the fixed-memory threads build) leaves
-      // the module unusable: fail outside the handler too, so the page replaces this worker.
-      if (err instanceof WebAssembly.RuntimeError) {
-        setTimeout(() => {
-          throw err;
-        });
-      }
+      failIfTrapped(err);
     }
   };
+}
+
+/** A WebAssembly trap (an abort or a bug) leaves the module unusable: the error is thrown again
+ *  outside any handler, so the worker reports it and the page replaces this worker. Returns
+ *  whether `err` was one. */
+export function failIfTrapped(err) {
+  if (!(err instanceof WebAssembly.RuntimeError)) return false;
+  setTimeout(() => {
+    throw err;
+  });
+  return true;
 }

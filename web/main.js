@@ -1016,6 +1016,7 @@ window.cnnPlayground = {
   get settings() {
     return settings;
   },
-  /** Makes the training worker fail outside any request, as a wasm abort would (for tests). */
-  crashWorker: () => client.worker.postMessage({ type: Request.CRASH }),
+  /** Makes the training worker's engine trap (a real WebAssembly abort), within the running
+   *  training chunk if training (for tests). */
+  crashWorker: () => client.request(Request.CRASH).catch(() => {}),
 };

@@ -5,7 +5,7 @@
 // the page's predictions without waiting for a training step.
 
 import { Request, Reply, TrainState, MNIST_FILES, SNAPSHOT } from './protocol.js';
-import { instantiate, messageOf, predict, layerOutputs, serveRequests } from './engine.js';
+import { instantiate, messageOf, predict, layerOutputs, serveRequests, failIfTrapped } from './engine.js';
 import { gunzip, pairDataFiles } from './idx.js';
 
 const BASE = import.meta.env?.BASE_URL ?? '/';
@@ -33,6 +33,7 @@ const run = {
   stepsPerChunk: 1,
   lastValidated: 0,
   scheduled: false,
+  crashNextChunk: false, // Request.CRASH while training: the next chunk traps
 };
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -256,8 +257,9 @@ function trainChunk() {
   const started = performance.now();
   let result;
   try {
-    result = JSON.parse(engine.train(run.stepsPerChunk));
+    result = JSON.parse(run.crashNextChunk ? engine.crashForTesting() : engine.train(run.stepsPerChunk));
   } catch (err) {
+    if (failIfTrapped(err)) return;
     // Non-finite loss: the engine rolled the weights back to the last good ones.
     setTrainState(TrainState.STOPPED, 'error');
     sendSnapshot();
@@ -286,6 +288,7 @@ function validate(epoch) {
     const r = JSON.parse(engine.evaluate(VALIDATION_LIMIT, 0));
     post({ type: Reply.EVENT_EPOCH, epoch, accuracy: r.accuracy, loss: r.loss, count: r.count });
   } catch (err) {
+    if (failIfTrapped(err)) return;
     post({ type: Reply.EVENT_ERROR, message: `Validation failed: ${messageOf(err)}` });
   }
 }
@@ -493,11 +496,11 @@ const handlers = {
     return describe();
   },
   [Request.DESCRIBE]: describe,
+  // For tests: the engine traps, as a bug or an abort would; while training, inside the next
+  // training chunk.
   [Request.CRASH]() {
-    setTimeout(() => {
-      throw new Error('deliberate crash');
-    });
-    return new Promise(() => {}); // never answers
+    if (run.state === TrainState.RUNNING) run.crashNextChunk = true;
+    else engine.crashForTesting();
   },
 };
 

@@ -1,5 +1,5 @@
 // Bad input in the page: broken IDX files (your own data, and a broken MNIST download), broken
-// model files, a learning rate that makes training diverge, and a worker that dies. Each must show
+// model files, a learning rate that makes training diverge, and an engine that traps. Each must show
 // a message in `error` and leave the page usable with what it had. Run by `node --test tests/browser/`.
 
 import { describe, it, before, after } from 'node:test';
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { startPreview, launchBrowser, openReadyPage, waitForReady } from './server.mjs';
+import { startPreview, launchBrowser, openReadyPage, waitForReady, drawDigit, clearPad, waitForAnswer } from './server.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
@@ -177,11 +177,36 @@ describe('bad input in the page', () => {
     await page.locator('#default-model').click();
     await page.getByTestId('model-status').filter({ hasText: /Shipped.*ready/ }).waitFor();
 
+    // The engine traps (a WebAssembly `unreachable`, as a bug or an abort would) between requests.
     await clearShownError(page);
     await page.evaluate(() => window.cnnPlayground.crashWorker());
-    assert.match(await errorShown(page), /worker stopped/);
+    assert.match(await errorShown(page), /worker stopped \(.*RuntimeError: unreachable.*\)\. It has been restarted/);
     await waitForReady(page);
     assert.match(await text(page, 'model-status'), /Your saved model/);
-    assert.equal(problems.filter((p) => !/deliberate crash/.test(p)).length, 0, problems.join('\n'));
+    await expectClassifies(page);
+    assert.equal(problems.filter((p) => !/unreachable/.test(p)).length, 0, problems.join('\n'));
+  });
+
+  it('notices an engine that traps in the middle of training, and restarts with the last saved model', async () => {
+    await page.getByTestId('load-data').click();
+    await page.getByTestId('data-status').filter({ hasText: /60,000 training and 10,000 test images loaded/ }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step"]').textContent) > 3, null, { timeout: 60_000 });
+    await clearShownError(page);
+    await page.evaluate(() => window.cnnPlayground.crashWorker());
+    assert.match(await errorShown(page), /worker stopped \(.*RuntimeError: unreachable.*\)\. It has been restarted/);
+    await waitForReady(page);
+    assert.match(await text(page, 'model-status'), /Your saved model/);
+    assert.equal(await page.getByTestId('train-state').getAttribute('data-state'), 'idle');
+    assert.match(await text(page, 'load-data'), /Load MNIST again/);
+    await expectClassifies(page);
+    assert.equal(problems.filter((p) => !/unreachable/.test(p)).length, 0, problems.join('\n'));
   });
 });
+
+/** A drawn digit gets an answer from the (restarted) predictor. */
+async function expectClassifies(page) {
+  await clearPad(page);
+  await drawDigit(page, 7, 40, 40, 200);
+  assert.match(await waitForAnswer(page, 30_000), /^\d$/);
+}
