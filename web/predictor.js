@@ -3,7 +3,7 @@
 // (SNAPSHOT in protocol.js), so answers never wait for a training step to finish.
 
 import { Request, Reply, SNAPSHOT } from './protocol.js';
-import { instantiate, messageOf, predict, layerOutputs, serveRequests } from './engine.js';
+import { instantiate, messageOf, predict, layerOutputs, serveRequests, failIfTrapped } from './engine.js';
 import { convKernels } from './weights.js';
 
 let engine = null;
@@ -28,6 +28,7 @@ async function applySnapshot(snapshot) {
     held = snapshot;
     kernels = null;
   } catch (err) {
+    if (failIfTrapped(err)) return;
     // Keep answering with the weights held; a request that waits for this version fails.
     const failed = waiting.filter((w) => w.minVersion <= snapshot.version);
     waiting = waiting.filter((w) => w.minVersion > snapshot.version);
