@@ -3,13 +3,12 @@
 
 import { Request, Reply, TrainState } from './protocol.js';
 import { WorkerClient } from './client.js';
-import { createDrawPad, paintImage28 } from './draw.js';
-import { mnistFromStrokes } from './preprocess.js';
 import { createCharts } from './charts.js';
 import { parseState, serialiseState, validateState, trainingConfig, layersOf, DEFAULT_LEARNING_RATE } from './state.js';
 import { storeModel, readStoredModel, forgetStoredModel } from './storage.js';
-import { createProbabilityBars, renderConfusion, renderGallery, formatPercent } from './views.js';
-import { renderFeatureMaps, renderFilters } from './insight.js';
+import { renderConfusion, renderGallery, renderExplanation, createClassNameFields, formatPercent } from './views.js';
+import { createPrediction } from './prediction.js';
+import { download, readModelFiles } from './files.js';
 import { createEditor, suggestedPosition } from './editor.js';
 import {
   analyse, basicCnn, fromKerasConfig, toKerasConfig, sameArchitecture, newLayer, LAYER_TYPES, layerNames,
@@ -19,7 +18,6 @@ import { CLASS_PRESETS } from './idx.js';
 
 const BASE = import.meta.env?.BASE_URL ?? '/';
 const SHIPPED_MODEL_URL = new URL(`${BASE}models/basic-cnn/model.json`, location.href).href;
-const PREDICT_INTERVAL_MS = 40; // live classification while drawing: at most ~25 requests/s
 const TRAINING_REPREDICT_MS = 500; // refresh the answer with the newest weights while training
 const TRAINING_INSIGHT_MS = 1000; // and the feature maps and filters this often
 
@@ -279,148 +277,10 @@ function onModelChanged({ summary, topology, modelVersion, memoryLimit }, { adop
 const isBuilt = () => Boolean(runtime.builtLayers) && sameArchitecture(layersOf(settings), runtime.builtLayers);
 
 // ---------------------------------------------------------------------------------------------
-// Drawing → prediction
+// Drawing → prediction (prediction.js)
 
-const bars = createProbabilityBars($('probs'));
-let predictInFlight = false;
-let predictQueued = false;
-let lastPredictAt = 0;
-let predictTimer = 0;
-
-// Pointer events can come faster than frames: the drawing is preprocessed at most once a frame.
-let drawingFrame = 0;
-let drawingFinal = false;
-const pad = createDrawPad($('draw-canvas'), {
-  onChange(strokes, final) {
-    drawingFinal ||= final;
-    if (!drawingFrame) drawingFrame = requestAnimationFrame(() => drawingChanged(pad.strokes));
-  },
-});
-
-function drawingChanged(strokes) {
-  drawingFrame = 0;
-  const final = drawingFinal;
-  drawingFinal = false;
-  if (strokes.length) runtime.picked = null;
-  runtime.input = strokes.length ? mnistFromStrokes(strokes) : runtime.picked;
-  runtime.inputVersion++;
-  $('input-28').dataset.version = String(runtime.inputVersion);
-  paintImage28($('input-28'), runtime.input);
-  requestPrediction({ featureMaps: final });
-}
-
-// Compile the preprocessing before the first stroke, so that stroke does not wait for it.
-(window.requestIdleCallback ?? setTimeout)(() => {
-  for (let i = 0; i < 3; i++) mnistFromStrokes([[{ x: 0, y: 0 }, { x: 10, y: 30 }, { x: 20, y: 0 }]]);
-});
-$('clear').addEventListener('click', () => {
-  runtime.picked = null;
-  pad.clear();
-  $('draw-canvas').focus();
-});
-$('draw-canvas').addEventListener('keydown', (event) => {
-  if (['Escape', 'Delete', 'Backspace'].includes(event.key)) runtime.picked = null; // the pad clears itself
-}, { capture: true });
-
-/** Classifies a test image: it replaces the drawing as the network's input. */
-function classifyImage(item) {
-  runtime.picked = Float32Array.from(item.image, (v) => v / 255);
-  pad.clear(); // → drawingChanged, which takes the picked image
-  $('draw').scrollIntoView({ block: 'nearest' });
-}
-
-/** Latest-wins: at most one predict request in flight, at most one per PREDICT_INTERVAL_MS. */
-function requestPrediction({ featureMaps = true } = {}) {
-  if (featureMaps) featureMapsWanted = true;
-  if (!runtime.input) {
-    bars.update(null);
-    $('prediction').textContent = '?';
-    $('prediction').dataset.version = String(runtime.inputVersion);
-    $('latency').textContent = '';
-    renderFeatureMaps($('feature-maps'), null);
-    return;
-  }
-  if (!runtime.ready) return;
-  if (predictInFlight) {
-    predictQueued = true;
-    return;
-  }
-  const wait = lastPredictAt + PREDICT_INTERVAL_MS - performance.now();
-  if (wait > 0) {
-    clearTimeout(predictTimer);
-    predictTimer = setTimeout(() => requestPrediction(), wait);
-    return;
-  }
-  sendPrediction();
-}
-
-let featureMapsWanted = false;
-
-async function sendPrediction() {
-  predictInFlight = true;
-  predictQueued = false;
-  lastPredictAt = performance.now();
-  const input = runtime.input.slice();
-  const version = runtime.inputVersion;
-  const sentAt = performance.now();
-  try {
-    const { probs } = await predictor.request(Request.PREDICT, { input, minVersion: runtime.modelVersion }, [input.buffer]);
-    if (runtime.input) {
-      const best = bars.update(probs);
-      const prediction = $('prediction');
-      prediction.textContent = runtime.classNames[best] ?? String(best);
-      prediction.dataset.class = String(best);
-      prediction.dataset.version = String(version);
-      prediction.dataset.count = String(++runtime.predictions);
-      prediction.dataset.confidence = probs[best].toFixed(4);
-      const latency = performance.now() - sentAt;
-      $('latency').textContent = `answered in ${latency.toFixed(0)} ms`;
-      $('latency').dataset.ms = latency.toFixed(1);
-    }
-    if (featureMapsWanted && runtime.input) {
-      featureMapsWanted = false;
-      await showFeatureMaps();
-    }
-  } catch (err) {
-    showError(`Classifying the drawing failed: ${err.message}`);
-  } finally {
-    predictInFlight = false;
-    if (predictQueued) requestPrediction({ featureMaps: false });
-  }
-}
-
-async function showFeatureMaps() {
-  if (!runtime.input) return;
-  const layers = runtime.featureLayers;
-  if (!layers.length) {
-    renderFeatureMaps($('feature-maps'), null, { emptyText: 'This network has no Conv2D or MaxPooling2D layers.' });
-    return;
-  }
-  const input = runtime.input.slice();
-  const version = runtime.inputVersion;
-  try {
-    const { outputs } = await predictor.request(Request.LAYER_OUTPUTS, { input, layers, minVersion: runtime.modelVersion }, [input.buffer]);
-    if (!runtime.input) return;
-    renderFeatureMaps($('feature-maps'), outputs);
-    $('feature-maps').dataset.version = String(version);
-  } catch (err) {
-    showError(`Reading the feature maps failed: ${err.message}`);
-  }
-}
-
-let filtersInFlight = false;
-async function refreshFilters() {
-  if (filtersInFlight) return;
-  filtersInFlight = true;
-  try {
-    const { kernels, step } = await predictor.request(Request.FILTERS, { minVersion: runtime.modelVersion });
-    renderFilters($('filters'), kernels, { step: runtime.trainedHere ? step : null });
-  } catch (err) {
-    showError(`Reading the filters failed: ${err.message}`);
-  } finally {
-    filtersInFlight = false;
-  }
-}
+const { request: requestPrediction, refreshFilters, classifyImage, setNames: showClassNames } =
+  createPrediction({ runtime, predictor, showError });
 
 // ---------------------------------------------------------------------------------------------
 // Data
@@ -486,40 +346,18 @@ $('data-files').addEventListener('change', async (event) => {
 });
 
 // Class names: ten fields, with presets.
-function renderClassNames() {
-  const grid = $('class-grid');
-  if (!grid.children.length) {
-    grid.replaceChildren(...runtime.classNames.map((_, i) => {
-      const input = document.createElement('input');
-      input.type = 'text';
-      input.id = `class-${i}`;
-      input.dataset.testid = `class-name-${i}`;
-      input.addEventListener('input', () => {
-        runtime.classNames[i] = input.value.trim() || String(i);
-        classNamesChanged();
-      });
-      const label = document.createElement('label');
-      label.htmlFor = input.id;
-      label.textContent = String(i);
-      const cell = document.createElement('div');
-      cell.append(label, input);
-      return cell;
-    }));
-  }
-  runtime.classNames.forEach((name, i) => {
-    const input = $(`class-${i}`);
-    if (input.value !== name) input.value = name;
-  });
-}
+const classNameFields = createClassNameFields($('class-grid'), runtime.classNames.length, (i, name) => {
+  runtime.classNames[i] = name || String(i);
+  classNamesChanged();
+});
+const renderClassNames = () => classNameFields.show(runtime.classNames);
 function setClassNames(names) {
   runtime.classNames = [...names];
   renderClassNames();
   classNamesChanged();
 }
 function classNamesChanged() {
-  bars.setNames(runtime.classNames);
-  const best = Number($('prediction').dataset.class);
-  if (runtime.input && Number.isInteger(best)) $('prediction').textContent = runtime.classNames[best];
+  showClassNames(runtime.classNames);
   renderEvaluation();
 }
 $('names-digits').addEventListener('click', () => setClassNames(CLASS_PRESETS.digits));
@@ -722,17 +560,6 @@ async function showCell(label, predicted) {
 // ---------------------------------------------------------------------------------------------
 // Save and load
 
-function download(name, blob) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 $('save-model').addEventListener('click', () =>
   task('save', async () => {
     clearError();
@@ -760,38 +587,6 @@ $('forget-model').addEventListener('click', () =>
     $('forget-model').disabled = true;
   }),
 );
-
-/** Files → {modelJson, weights}: the .json plus the shards its weightsManifest names. */
-async function readModelFiles(files) {
-  const list = [...files];
-  const jsonFile = list.find((f) => f.name.endsWith('.json'));
-  if (!jsonFile) throw new Error('Choose the model.json file (and its weights .bin file).');
-  const modelJson = await jsonFile.text();
-  let manifest;
-  try {
-    manifest = JSON.parse(modelJson).weightsManifest;
-  } catch (err) {
-    throw new Error(`${jsonFile.name} is not valid JSON (${err.message}).`);
-  }
-  if (!Array.isArray(manifest)) throw new Error(`${jsonFile.name} has no weightsManifest: it is not a TensorFlow.js layers model.`);
-  const paths = manifest.flatMap((group) => group.paths ?? []);
-  const bins = list.filter((f) => f !== jsonFile);
-  const shards = paths.map((path) => {
-    const base = path.split('/').pop();
-    return bins.find((f) => f.name === base) ?? (paths.length === 1 && bins.length === 1 ? bins[0] : null);
-  });
-  const missing = paths.filter((_, i) => !shards[i]);
-  if (missing.length) throw new Error(`Also choose the weights file ${missing.join(', ')} that ${jsonFile.name} refers to.`);
-  const buffers = await Promise.all(shards.map((f) => f.arrayBuffer()));
-  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-  const weights = new Uint8Array(total);
-  let offset = 0;
-  for (const b of buffers) {
-    weights.set(new Uint8Array(b), offset);
-    offset += b.byteLength;
-  }
-  return { modelJson, weights: weights.buffer, name: jsonFile.name };
-}
 
 async function loadModelFiles(files) {
   await task('load', async () => {
@@ -954,23 +749,8 @@ $('default-model').addEventListener('click', useShippedModel);
 // Explanations and the shared link
 
 function renderExplanations() {
-  const t = explanations(settings.lang);
   $('explain').lang = settings.lang;
-  $('explain-title').textContent = t.how.title;
-  const dl = document.createElement('dl');
-  dl.className = 'layers';
-  for (const [term, description] of t.how.items) {
-    const dt = document.createElement('dt');
-    dt.textContent = term;
-    const dd = document.createElement('dd');
-    dd.textContent = description;
-    dl.append(dt, dd);
-  }
-  const intro = document.createElement('p');
-  intro.textContent = t.how.intro;
-  const training = document.createElement('p');
-  training.textContent = t.how.training;
-  $('explain-body').replaceChildren(intro, dl, training);
+  renderExplanation($('explain-title'), $('explain-body'), explanations(settings.lang).how);
   for (const radio of document.querySelectorAll('input[name="lang"]')) radio.checked = radio.value === settings.lang;
 }
 $('lang-switch').addEventListener('change', (event) => {
@@ -1005,9 +785,6 @@ setArchitecture(layersOf(settings), { rebuild: true });
 renderExplanations();
 renderClassNames();
 renderControls();
-renderFeatureMaps($('feature-maps'), null);
-bars.update(null);
-paintImage28($('input-28'), null);
 initialise();
 
 // For tests and the curious: a read-only view of what the page knows.

@@ -140,3 +140,30 @@ export function renderGallery(container, items, { names = null, onPick = null, e
     }),
   );
 }
+
+/** "How it works": a title, an introduction, a list of terms and a closing paragraph. */
+export function renderExplanation(title, body, { title: heading, intro, items, training }) {
+  title.textContent = heading;
+  const terms = el('dl', { className: 'layers' }, items.flatMap(([term, description]) => [
+    el('dt', { textContent: term }),
+    el('dd', { textContent: description }),
+  ]));
+  body.replaceChildren(el('p', { textContent: intro }), terms, el('p', { textContent: training }));
+}
+
+/** `count` labelled text fields for class names; `onEdit(i, name)` on typing; `show(names)` fills them. */
+export function createClassNameFields(grid, count, onEdit) {
+  const inputs = Array.from({ length: count }, (_, i) => {
+    const input = el('input', { type: 'text', id: `class-${i}`, dataset: { testid: `class-name-${i}` } });
+    input.addEventListener('input', () => onEdit(i, input.value.trim()));
+    return input;
+  });
+  grid.replaceChildren(...inputs.map((input, i) => el('div', {}, [el('label', { htmlFor: input.id, textContent: String(i) }), input])));
+  return {
+    show(names) {
+      names.forEach((name, i) => {
+        if (inputs[i].value !== name) inputs[i].value = name;
+      });
+    },
+  };
+}
