@@ -258,7 +258,7 @@ function layersFromTopology(topology) {
 function onModelChanged({ summary, topology, modelVersion, memoryLimit }, { adopt = true } = {}) {
   runtime.trainedHere = false;
   if (modelVersion != null) runtime.modelVersion = modelVersion;
-  if (memoryLimit) runtime.memoryLimit = memoryLimit;
+  useMemoryLimit(memoryLimit);
   if (summary) {
     runtime.modelName = summary.name;
     runtime.featureLayers = summary.layers
@@ -272,6 +272,13 @@ function onModelChanged({ summary, topology, modelVersion, memoryLimit }, { adop
   }
   renderControls();
   refreshFilters();
+}
+
+/** What a model may need in the engine, which the data's share of the heap lowers: the editor re-checks the network. */
+function useMemoryLimit(limit) {
+  if (!limit || limit === runtime.memoryLimit) return;
+  runtime.memoryLimit = limit;
+  setArchitecture(layersOf(settings));
 }
 
 const isBuilt = () => Boolean(runtime.builtLayers) && sameArchitecture(layersOf(settings), runtime.builtLayers);
@@ -302,6 +309,7 @@ $('load-data').addEventListener('click', async () => {
   $('data-status').textContent = 'Starting download…';
   try {
     const info = await client.request(Request.LOAD_DATA, { baseUrl: new URL(`${BASE}data/`, location.href).href });
+    useMemoryLimit(info.memoryLimit);
     runtime.dataLoaded = true;
     runtime.dataName = 'MNIST';
     $('data-progress').value = $('data-progress').max;
@@ -326,6 +334,7 @@ async function loadDataFiles(fileList) {
   try {
     const files = await Promise.all([...fileList].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
     const info = await client.request(Request.LOAD_FILES, { files }, files.map((f) => f.bytes));
+    useMemoryLimit(info.memoryLimit);
     runtime.dataLoaded = true;
     runtime.dataName = Object.values(info.files).join(', ');
     runtime.lastEval = null;

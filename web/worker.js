@@ -207,7 +207,7 @@ function useData({ trainImages, trainLabels, testImages, testLabels }) {
   };
   dataInfo = { train, test };
   lastEvaluation = null;
-  return dataInfo;
+  return { ...dataInfo, memoryLimit: engine.memoryLimit() }; // the data takes heap the model then cannot use
 }
 
 /** Four IDX files the person chose (raw or .gz), in any order. */

@@ -138,6 +138,17 @@ describe('inside the network, and changing it', () => {
     await row(page, 'flatten').getByRole('button', { name: /Move up/ }).click();
     assert.equal(await page.locator('#layer-list > li.invalid').count(), 0);
     assert.equal(await page.getByTestId('train-start').isEnabled(), true);
+
+    // Dense(20,000) after the 2,304 values Flatten gives here: about 700 MiB for training, over
+    // what the engine in use allows: the threads build (the preview is cross-origin isolated),
+    // whose fixed heap, with MNIST in it, leaves about 412 MiB.
+    assert.match(await page.locator('#build-info').textContent(), /threads/);
+    await param(page, 'dense', 'units').fill('20000');
+    assert.match(await page.locator('#layer-list > li.invalid .layer-error').textContent(),
+      /dense: brings the model to 46,165,504 parameters, which would need about \d+ MiB for training; the limit is 4\d\d MiB/);
+    assert.equal(await page.getByTestId('train-start').isDisabled(), true);
+    await param(page, 'dense', 'units').fill('512');
+    assert.equal(await page.locator('#layer-list > li.invalid').count(), 0);
   });
 
   let link;
