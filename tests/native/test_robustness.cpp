@@ -373,6 +373,14 @@ TEST_CASE("cnn CLI: missing files, corrupt gzip and bad IDX are one error line a
     write_bytes(data / "train-images-idx3-ubyte", idx(8, {8, 32, 32}, 8 * 1024));
     write_bytes(data / "train-labels-idx1-ubyte", idx(8, {8}, 8, 3));
     check_refused(run_cli("train --data '" + data.string() + "'", dir), "the training images are 32x32 but the model 'Basic_CNN' expects (None, 28, 28, 1)");
+
+    // An output directory that cannot be made is refused before any training, not after it.
+    write_split(data, "train", 8);
+    const fs::path blocker = dir.path / "a-file";
+    write_bytes(blocker, {1});
+    const Run r = run_cli("train --data '" + data.string() + "' --out '" + (blocker / "model").string() + "'", dir);
+    check_refused(r, "a-file/model: the output directory cannot be created");
+    CHECK(!test::contains(r.out, "training"));
 }
 
 TEST_CASE("cnn CLI: broken model files and absurd architectures are one error line and exit 1") {

@@ -171,7 +171,19 @@ void print_evaluation(const Evaluation& e) {
     std::printf("test: loss %.4f  accuracy %.2f%% (%lld images)\n", e.loss, 100.0 * e.accuracy, (long long)e.count);
 }
 
+// Made, and checked writable, before training starts: a long run is not lost to a bad --out.
+fs::path prepare_output_dir(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw std::runtime_error(dir.string() + ": the output directory cannot be created (" + ec.message() + ")");
+    const fs::path probe = dir / ".cnn-write-check";
+    if (!std::ofstream(probe)) throw std::runtime_error(dir.string() + ": the output directory is not writable");
+    fs::remove(probe, ec);
+    return dir;
+}
+
 int train(const Args& a) {
+    const fs::path out = prepare_output_dir(a.get("out", "trained-model"));
     fs::path data = a.require("data");
     Dataset train_set = load_split(data, "train"), test_set = load_split(data, "t10k");
     if (a.has("limit")) {
@@ -229,8 +241,6 @@ int train(const Args& a) {
             epoch_start = std::chrono::steady_clock::now();
         }
     }
-    fs::path out = a.get("out", "trained-model");
-    fs::create_directories(out);
     char metadata[256];
     std::snprintf(metadata, sizeof metadata,
                   "{\"test_accuracy\": %.4f, \"epochs\": %d, \"optimizer\": \"%s\", \"seed\": %llu, \"train_images\": %lld}",
