@@ -182,46 +182,72 @@ function handleEvent(message) {
 }
 
 async function handleCrash(reason) {
+  // The predictor holds the weights in use (at most ~0.5 s old while training): the new worker
+  // starts from them. Not if the worker died while starting, which they may have caused.
+  const wasRunning = runtime.ready;
   runtime.ready = false;
   runtime.dataLoaded = false;
   runtime.trainState = TrainState.IDLE;
-  showError(`The network's worker stopped (${reason}). It has been restarted with the last saved or shipped model; load the data again to train.`);
   runtime.dataName = '';
   renderControls();
   $('load-data').textContent = 'Load MNIST again';
-  predictor.restart(); // its weights came from the worker that died
+  const held = wasRunning ? await heldWeights() : {};
+  const recovered = held.modelJson ? recoveredModel(held) : null;
+  showError(`The network's worker stopped (${reason}). It has been restarted with ` +
+    `${recovered ? 'the weights in use when it stopped' : 'the last saved or shipped model'}; load the data again to train.`);
+  predictor.restart(); // a fresh one, whose model versions start again with the new worker's
   connectPredictor();
-  await initialise();
+  await initialise(recovered);
+}
+
+/** The predictor's weights, or {} if it has none or does not answer within 2 s. */
+function heldWeights() {
+  const timeout = new Promise((resolve) => setTimeout(() => resolve({}), 2000));
+  return Promise.race([predictor.request(Request.HELD_WEIGHTS).catch(() => ({})), timeout]);
+}
+
+const RECOVERED = ', recovered after the worker stopped';
+
+/** The held weights, with what the status line should say about them. */
+function recoveredModel({ modelJson, weights, step }) {
+  const trained = runtime.trainedHere && step > 0;
+  const what = trained ? `${runtime.modelName} trained in this page to step ${step}` : runtime.model.label.replace(RECOVERED, '');
+  return { modelJson, weights, label: what + RECOVERED, testAccuracy: trained ? null : runtime.model.testAccuracy };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Start-up: the saved model from IndexedDB if there is one, else the shipped model
 
-async function initialise() {
+/** Starts the worker with `recovered` weights ({ modelJson, weights, label }) if given, else the
+ *  model saved in the browser, else the shipped one. */
+async function initialise(recovered = null) {
   runtime.ready = false;
   renderStatus();
   let stored = null;
   try {
-    stored = await readStoredModel();
+    stored = recovered ? null : await readStoredModel();
   } catch {
     stored = null; // IndexedDB unavailable (private mode): just use the shipped model
   }
+  const given = recovered ?? stored;
   try {
     const result = await client.request(Request.INIT, {
       wasm: settings.wasm,
-      model: stored ? { modelJson: stored.modelJson, weights: stored.weights } : null,
+      model: given ? { modelJson: given.modelJson, weights: given.weights } : null,
       modelUrl: SHIPPED_MODEL_URL,
     });
     runtime.build = result.build;
     runtime.threads = result.threads;
-    if (result.source === 'given') {
+    if (result.source === 'given' && recovered) {
+      setModel(recovered.label, recovered.testAccuracy);
+    } else if (result.source === 'given') {
       setModel(`Your saved model (saved ${new Date(stored.savedAt).toLocaleString('en-GB')})`, stored.testAccuracy ?? null);
     } else if (result.source === 'url') {
       setModel(`Shipped ${result.summary.name}, trained with the cnn command line`, await shippedAccuracy(result.metadata));
     } else {
       setModel(`Untrained ${result.summary.name}`);
     }
-    $('forget-model').disabled = !stored;
+    if (!recovered) $('forget-model').disabled = !stored;
     // A link with an architecture builds that network; otherwise the editor shows the loaded one.
     const fromLink = settings.arch && runtime.analysis.valid && !sameArchitecture(settings.arch, layersFromTopology(result.topology) ?? []);
     onModelChanged(result, { adopt: !settings.arch });

@@ -72,6 +72,7 @@ const handlers = {
     // Copies: the cached arrays stay here for the next request.
     return { kernels: kernels.map((k) => ({ ...k, data: k.data.slice() })), version, step };
   },
+  [Request.HELD_WEIGHTS]: () => (held ? { modelJson: held.modelJson, weights: held.weights.slice(0), step: held.step } : {}),
   async [Request.LAYER_OUTPUTS]({ minVersion, ...payload }) {
     await whenVersion(minVersion);
     await engineReady;

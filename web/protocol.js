@@ -67,9 +67,13 @@ export const Request = Object.freeze({
   BUILD_MODEL: 'buildModel',
   /** {} → { summary, topology } of the current model */
   DESCRIBE: 'describe',
-  /** {} — no reply: the worker throws outside any handler, as a wasm abort would. Lets tests
-   *  check that the page notices a dead worker ('error' event) and starts a new one. */
+  /** {} — the engine traps (a real WebAssembly `unreachable`): at once, or inside the next
+   *  training chunk while training. Lets tests check that the page notices a dead worker
+   *  ('error' event) and starts a new one. */
   CRASH: 'crash',
+  /** Predictor: {} → { modelJson, weights: ArrayBuffer, step } of the weights it holds (a copy),
+   *  or {} before any; a new training worker starts from them when the old one died. */
+  HELD_WEIGHTS: 'heldWeights',
 });
 
 /** On the predictor channel, training worker → predictor: { version, step, modelJson, weights: ArrayBuffer }.
