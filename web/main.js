@@ -185,6 +185,7 @@ async function handleCrash(reason) {
   // The predictor holds the weights in use (at most ~0.5 s old while training): the new worker
   // starts from them. Not if the worker died while starting, which they may have caused.
   const wasRunning = runtime.ready;
+  const hadMnist = runtime.dataName === 'MNIST';
   runtime.ready = false;
   runtime.dataLoaded = false;
   runtime.trainState = TrainState.IDLE;
@@ -194,10 +195,12 @@ async function handleCrash(reason) {
   const held = wasRunning ? await heldWeights() : {};
   const recovered = held.modelJson ? recoveredModel(held) : null;
   showError(`The network's worker stopped (${reason}). It has been restarted with ` +
-    `${recovered ? 'the weights in use when it stopped' : 'the last saved or shipped model'}; load the data again to train.`);
+    `${recovered ? 'the weights in use when it stopped' : 'the last saved or shipped model'}` +
+    `${hadMnist ? ', and MNIST is loaded into it again' : '; load your data again to train'}.`);
   predictor.restart(); // a fresh one, whose model versions start again with the new worker's
   connectPredictor();
   await initialise(recovered);
+  if (hadMnist && runtime.ready) await loadMnist();
 }
 
 /** The predictor's weights, or {} if it has none or does not answer within 2 s. */
@@ -328,8 +331,8 @@ function onDataProgress({ loaded, total, done }) {
   $('data-status').textContent = done ? 'Unpacking…' : `${mb(loaded)} of ${total ? mb(total) : '?'} MB`;
 }
 
-$('load-data').addEventListener('click', async () => {
-  clearError();
+/** Fetches the four MNIST files into the worker (from the browser's cache after the first time). */
+async function loadMnist() {
   runtime.loadingData = true;
   renderControls();
   $('data-status').textContent = 'Starting download…';
@@ -349,6 +352,10 @@ $('load-data').addEventListener('click', async () => {
     runtime.loadingData = false;
     renderControls();
   }
+}
+$('load-data').addEventListener('click', () => {
+  clearError();
+  loadMnist();
 });
 
 /** Four IDX files from the picker or a drop. */
