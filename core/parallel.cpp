@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
@@ -62,14 +64,22 @@ public:
         std::unique_lock<std::mutex> lock(mutex_);
         done_.wait(lock, [this] { return pending_ == 0; });
         body_ = nullptr;
+        if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
     }
 
 private:
+    // An exception (e.g. std::bad_alloc) must not escape a worker thread, where it would end the
+    // process: the first one is kept and rethrown to the caller of run().
     void run_slice(int s) {
         int64_t b = slice_begin(n_, grain_, size(), s), e = slice_begin(n_, grain_, size(), s + 1);
         if (b >= e) return;
         tls_inside_parallel = true;
-        (*body_)(b, e, s);
+        try {
+            (*body_)(b, e, s);
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(error_mutex_);
+            if (!error_) error_ = std::current_exception();
+        }
         tls_inside_parallel = false;
     }
 
@@ -93,6 +103,8 @@ private:
     uint64_t generation_ = 0;
     bool stop_ = false;
     int pending_ = 0;
+    std::mutex error_mutex_;
+    std::exception_ptr error_;
     const std::function<void(int64_t, int64_t, int)>* body_ = nullptr;
     int64_t n_ = 0, grain_ = 1;
 };

@@ -15,6 +15,7 @@ constexpr int kMaxThreads = 4;
 
 // Calls body(begin, end, slice) for each non-empty slice of [0, n); slice < num_threads().
 // Slice boundaries are multiples of `grain` (except the end), so callers can align work to tiles.
+// If body throws in any slice, the first exception is rethrown here once every slice has ended.
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t, int)>& body);
 
 }  // namespace cnn

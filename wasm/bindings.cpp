@@ -32,7 +32,8 @@ auto guarded(Fn&& fn) -> decltype(fn()) {
     try {
         return fn();
     } catch (const std::bad_alloc&) {
-        message = "out of memory in the WebAssembly engine: try a smaller model or batch size";
+        message = "out of memory in the WebAssembly engine (its heap ends at " + format_bytes(double(emscripten_get_heap_max())) +
+                  "): try a smaller model, batch size or data set";
     } catch (const std::exception& e) {
         message = e.what();
     } catch (...) {

@@ -14,9 +14,12 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <mutex>
+#include <new>
 #include <sstream>
 
 #include "core/dataset.h"
+#include "core/parallel.h"
 #include "core/model_io.h"
 #include "core/trainer.h"
 #include "helpers.h"
@@ -181,6 +184,33 @@ TEST_CASE("model files: wrong JSON and unexpected types are refused, never throw
     // A layer nested 100,000 lists deep: described without recursing through it.
     const std::string deep = "[" + std::string(100000, '[') + std::string(100000, ']') + "]";
     CHECK(test::contains(config_error(deep), "each layer must be an object with a \"class_name\", not a list of 1"));
+}
+
+TEST_CASE("an exception in a pool thread reaches the caller, after every slice, and the pool goes on") {
+    set_num_threads(2);
+    std::vector<int> done(2, 0);
+    auto throws_in = [&](int failing) {
+        return test::error_of([&] {
+            parallel_for(2, 1, [&](int64_t, int64_t, int slice) {
+                if (slice == failing) throw std::bad_alloc();
+                done[slice] = 1;
+            });
+        });
+    };
+    CHECK(throws_in(1) == "std::bad_alloc");  // a worker thread's slice
+    CHECK(done[0] == 1);
+    CHECK(throws_in(0) == "std::bad_alloc");  // the caller's own slice, with the worker's finished
+    CHECK(done[1] == 1);
+    int64_t sum = 0;
+    parallel_for(1000, 1, [&](int64_t b, int64_t e, int) {
+        int64_t part = 0;
+        for (int64_t i = b; i < e; ++i) part += i;
+        static std::mutex m;
+        std::lock_guard<std::mutex> lock(m);
+        sum += part;
+    });
+    CHECK(sum == 499500);
+    set_num_threads(1);
 }
 
 TEST_CASE("architectures: a host with less memory lowers the limit, and models and batches are checked against it") {

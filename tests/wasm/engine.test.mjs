@@ -162,6 +162,12 @@ test("memory: a model or batch too large for this build's heap is refused up fro
   assert.throws(() => small.train(1), /training 'Basic_CNN' at batch size 1024 would need about .* use a smaller batch/);
   small.setTraining(JSON.stringify({ batch_size: 32 }));
   assert.equal(JSON.parse(small.train(1)).step, 1); // the model and data are still there
+
+  // Data larger than the whole heap: out of memory, said plainly, and what was loaded stays.
+  const huge = new Uint8Array(700 * MiB); // its copy into the heap fails before any byte is read
+  assert.throws(() => small.setData(huge, train.labels, t10k.images, t10k.labels),
+    /out of memory in the WebAssembly engine \(its heap ends at 512 MiB\): try a smaller model, batch size or data set/);
+  assert.equal(JSON.parse(small.train(1)).step, 2);
   small.delete();
 
   const big = new simd.Engine();
