@@ -1,6 +1,8 @@
 #include "parallel.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -26,8 +28,30 @@ int64_t slice_begin(int64_t n, int64_t grain, int slices, int s) {
     return std::min(n, (tiles * s / slices) * grain);
 }
 
-// Workers sleep on a condition variable between jobs; a job is published by bumping
-// `generation`, and the caller runs slice 0 itself, then waits for the others.
+// Before a thread sleeps it spins this long for what it waits for: within a training step the
+// jobs come microseconds apart, while waking a sleeping thread costs tens of microseconds (a
+// futex round trip natively, more through Atomics.wait in a browser).
+constexpr std::chrono::microseconds kSpinFor{50};
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+template <class Ready>
+bool spin_until(Ready ready) {
+    const auto until = std::chrono::steady_clock::now() + kSpinFor;
+    for (int i = 1;; ++i) {
+        if (ready()) return true;
+        if (i % 64 == 0 && std::chrono::steady_clock::now() > until) return false;
+        cpu_relax();
+    }
+}
+
+// A job is published by bumping `generation_`; workers spin for it, then sleep on `wake_`. The
+// caller runs slice 0 itself, then waits (spinning, then sleeping on `done_`) for the others.
+// The job's fields are written before the release bump and read after the acquire load.
 class Pool {
 public:
     ~Pool() { resize(1); }
@@ -38,7 +62,7 @@ public:
         {
             std::lock_guard<std::mutex> lock(mutex_);
             stop_ = true;
-            ++generation_;
+            generation_.fetch_add(1, std::memory_order_release);
         }
         wake_.notify_all();
         for (auto& w : workers_) w.join();
@@ -46,7 +70,7 @@ public:
         stop_ = false;
         // Each worker starts from the current generation: reading it once running could already
         // see the first job's and then wait for it forever.
-        const uint64_t start = generation_;
+        const uint64_t start = generation_.load();
         for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i, start] { work(i, start); });
     }
 
@@ -56,13 +80,16 @@ public:
             body_ = &body;
             n_ = n;
             grain_ = grain;
-            pending_ = static_cast<int>(workers_.size());
-            ++generation_;
+            pending_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+            generation_.fetch_add(1, std::memory_order_release);
         }
         wake_.notify_all();
         run_slice(0);
-        std::unique_lock<std::mutex> lock(mutex_);
-        done_.wait(lock, [this] { return pending_ == 0; });
+        const auto finished = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+        if (!spin_until(finished)) {
+            std::unique_lock<std::mutex> lock(mutex_);
+            done_.wait(lock, finished);
+        }
         body_ = nullptr;
         if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
     }
@@ -85,28 +112,32 @@ private:
 
     void work(int s, uint64_t seen) {
         for (;;) {
-            {
+            const auto published = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+            if (!spin_until(published)) {
                 std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] { return generation_ != seen; });
-                seen = generation_;
-                if (stop_) return;
+                wake_.wait(lock, published);
             }
+            seen = generation_.load(std::memory_order_acquire);
+            if (stop_) return;
             run_slice(s);
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (--pending_ == 0) done_.notify_one();
+            if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+                // Under the lock: the caller checks `pending_` under it before it sleeps.
+                std::lock_guard<std::mutex> lock(mutex_);
+                done_.notify_one();
+            }
         }
     }
 
     std::vector<std::thread> workers_;
     std::mutex mutex_;
     std::condition_variable wake_, done_;
-    uint64_t generation_ = 0;
-    bool stop_ = false;
-    int pending_ = 0;
-    std::mutex error_mutex_;
-    std::exception_ptr error_;
+    std::atomic<uint64_t> generation_{0};
+    std::atomic<int> pending_{0};
+    bool stop_ = false;  // written before a generation bump, read after seeing it
     const std::function<void(int64_t, int64_t, int)>* body_ = nullptr;
     int64_t n_ = 0, grain_ = 1;
+    std::mutex error_mutex_;
+    std::exception_ptr error_;
 };
 
 Pool& pool() {
