@@ -64,6 +64,8 @@ describe('inside the network, and changing it', () => {
     assert.deepEqual(captions.map((c) => c.split(' ')[0]), ['conv2d', 'conv2d_1', 'max_pooling2d', 'conv2d_2', 'conv2d_3', 'max_pooling2d_1']);
     assert.match(captions[0], /28×28×32/);
     assert.match(captions[5], /7×7×64/);
+    // Layers are painted one per animation frame, each with its legend.
+    await page.locator('[data-testid="feature-maps"] figure.fmap .legend').nth(5).waitFor({ timeout: 5_000 });
     assert.equal(await page.locator('[data-testid="feature-maps"] .legend').count(), 6);
     // After ReLU nothing is negative: a sequential scale from 0.
     assert.equal(await page.locator('[data-testid="feature-maps"] .legend').first().getAttribute('data-kind'), 'sequential');
