@@ -2,10 +2,10 @@
 // editor with its live summary, refusing impossible networks, the state in the URL (same seed →
 // same losses), the confusion matrix and the misclassified gallery. Run by `node --test tests/browser/`.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPreview, launchBrowser, openReadyPage, waitForReady, drawDigit, clearPad, waitForAnswer, screenshotPath,
+  usePlaygroundPage, waitForReady, drawDigit, clearPad, waitForAnswer, screenshotPath,
 } from './server.mjs';
 
 const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
@@ -41,18 +41,8 @@ async function threeLosses(page) {
 }
 
 describe('inside the network, and changing it', () => {
-  let server, browser, page, problems;
-
-  before(async () => {
-    server = await startPreview();
-    browser = await launchBrowser();
-    ({ page, problems } = await openReadyPage(browser.context, server.url));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let browser, page, problems;
+  usePlaygroundPage((opened) => ({ browser, page, problems } = opened));
 
   it('shows the feature maps of every Conv2D and MaxPooling2D layer for a drawing, and they change with it', async () => {
     await clearPad(page);

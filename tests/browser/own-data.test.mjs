@@ -3,11 +3,11 @@
 // evaluation and classification with the new names. Also the DOM-free IDX helpers (web/idx.js).
 // Run by `node --test tests/browser/`.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import zlib from 'node:zlib';
-import { startPreview, launchBrowser, openReadyPage, waitForAnswer } from './server.mjs';
+import { usePlaygroundPage, waitForAnswer } from './server.mjs';
 import { CLASS_PRESETS, describeIdx, pairDataFiles, gunzip } from '../../web/idx.js';
 
 /** The package's IDX files, found where dpkg says they are. */
@@ -68,18 +68,8 @@ describe('IDX files (web/idx.js)', () => {
 });
 
 describe('bringing your own data: Fashion-MNIST', () => {
-  let server, browser, page, problems;
-
-  before(async () => {
-    server = await startPreview();
-    browser = await launchBrowser();
-    ({ page, problems } = await openReadyPage(browser.context, server.url));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let page, problems;
+  usePlaygroundPage((opened) => ({ page, problems } = opened));
 
   it('loads the four files from the picker and takes the class names', async () => {
     await page.locator('#own-data summary').click();

@@ -1,10 +1,10 @@
 // The page with the shipped model: the testing contract, drawing → classification, bad files.
 // Needs the built page (dist/), public/wasm and public/models; run by `node --test tests/browser/`.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPreview, launchBrowser, openReadyPage, drawDigit, clearPad, waitForAnswer, readProbabilities, screenshotPath,
+  usePlaygroundPage, drawDigit, clearPad, waitForAnswer, readProbabilities, screenshotPath,
 } from './server.mjs';
 
 const CONTRACT = [
@@ -25,18 +25,8 @@ const PLACEMENTS = [
 ];
 
 describe('the page with the shipped model', () => {
-  let server, browser, page, problems;
-
-  before(async () => {
-    server = await startPreview();
-    browser = await launchBrowser();
-    ({ page, problems } = await openReadyPage(browser.context, server.url));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let page, problems;
+  usePlaygroundPage((opened) => ({ page, problems } = opened));
 
   it('has every element of the testing contract', async () => {
     for (const id of CONTRACT) {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  startPreview, launchBrowser, openReadyPage, waitForReady, drawDigit, clearPad, waitForAnswer, readProbabilities,
+  usePlaygroundPage, waitForReady, drawDigit, clearPad, waitForAnswer, readProbabilities,
 } from './server.mjs';
 
 const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
@@ -23,18 +23,12 @@ async function probabilitiesOfA4(page) {
 const sameProbabilities = (a, b) => a.every((p, i) => Math.abs(p - b[i]) < 0.15); // shown to 0.1 %
 
 describe('saving and loading models', () => {
-  let server, browser, page, downloads;
-
-  before(async () => {
-    server = await startPreview();
-    browser = await launchBrowser();
-    ({ page } = await openReadyPage(browser.context, server.url));
+  let page, downloads;
+  usePlaygroundPage((opened) => ({ page } = opened));
+  before(() => {
     downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-playground-downloads-'));
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  after(() => {
     if (downloads) fs.rmSync(downloads, { recursive: true, force: true });
   });
 

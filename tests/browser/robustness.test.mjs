@@ -2,14 +2,14 @@
 // model files, a learning rate that makes training diverge, and an engine that traps. Each must show
 // a message in `error` and leave the page usable with what it had. Run by `node --test tests/browser/`.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import {
-  startPreview, launchBrowser, openReadyPage, waitForReady, drawDigit, clearPad, waitForAnswer, readProbabilities,
+  usePlaygroundPage, waitForReady, drawDigit, clearPad, waitForAnswer, readProbabilities,
 } from './server.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,18 +59,8 @@ async function expectStillReady(page, statusPattern) {
 }
 
 describe('bad input in the page', () => {
-  let server, browser, page, problems;
-
-  before(async () => {
-    server = await startPreview();
-    browser = await launchBrowser();
-    ({ page, problems } = await openReadyPage(browser.context, server.url));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  let page, problems;
+  usePlaygroundPage((opened) => ({ page, problems } = opened));
 
   it('refuses broken IDX files chosen as your own data, naming the file and the problem', async () => {
     await page.locator('#own-data summary').click();

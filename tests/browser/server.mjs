@@ -2,6 +2,7 @@
 // start Debian's Chromium through playwright-core, and draw on the page with the mouse.
 // The page must be built first (`npx vite build`; tools/run-tests.mjs does it).
 
+import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -122,6 +123,25 @@ export async function openReadyPage(context, url, { timeout = 60_000 } = {}) {
   await page.goto(url);
   await waitForReady(page, timeout);
   return { page, problems };
+}
+
+/**
+ * For a test file: before its tests, a `vite preview` server, Chromium and the page, ready
+ * (`initScript` runs in the page before its own scripts); after them, all closed.
+ * `opened({ page, problems, server, browser })` receives them.
+ */
+export function usePlaygroundPage(opened, { initScript } = {}) {
+  let server, browser;
+  before(async () => {
+    server = await startPreview();
+    browser = await launchBrowser();
+    if (initScript) await browser.context.addInitScript(initScript);
+    await opened({ ...(await openReadyPage(browser.context, server.url)), server, browser });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }
 
 export async function waitForReady(page, timeout = 60_000) {

@@ -1,10 +1,10 @@
 // Loading MNIST and training in the worker: progress, pause / resume / stop, predictions and a
 // responsive page while it trains, evaluation. Run by `node --test tests/browser/`.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startPreview, launchBrowser, openReadyPage, drawDigit, clearPad, waitForAnswer, screenshotPath,
+  usePlaygroundPage, drawDigit, clearPad, waitForAnswer, screenshotPath,
 } from './server.mjs';
 
 /** Records every main-thread long task (> 50 ms by definition) from the page's first moment. */
@@ -54,19 +54,10 @@ async function waitForStepAbove(page, step, timeout = 60_000) {
 
 describe('training in the worker', () => {
   let server, browser, page, problems;
-
-  before(async () => {
-    server = await startPreview();
-    browser = await launchBrowser();
-    await browser.context.addInitScript(recordLongTasks);
-    ({ page, problems } = await openReadyPage(browser.context, server.url));
+  usePlaygroundPage(async (opened) => {
+    ({ server, browser, page, problems } = opened);
     await page.evaluate(recordPredictions);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }, { initScript: recordLongTasks });
 
   it('loads MNIST with a progress bar', async () => {
     const progress = [];
