@@ -4,24 +4,16 @@
 // Every input must either be refused with std::invalid_argument or give a dataset whose sizes
 // agree with its header; anything else (a crash, a sanitizer report, another exception) is a bug.
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 #include <vector>
 
 #include "core/dataset.h"
 #include "core/trainer.h"
+#include "invariant.h"
 
 using namespace cnn;
 
 namespace {
-
-void require(bool ok, const char* what) {
-    if (!ok) {
-        std::fprintf(stderr, "invariant broken: %s\n", what);
-        std::abort();
-    }
-}
 
 void check_dataset(const Dataset& d, bool with_labels) {
     require(d.count > 0 && d.rows > 0 && d.cols > 0, "a parsed dataset is not empty");

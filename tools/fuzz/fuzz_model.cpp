@@ -6,25 +6,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/model_io.h"
+#include "invariant.h"
 
 using namespace cnn;
 
 namespace {
-
-void require(bool ok, const char* what) {
-    if (!ok) {
-        std::fprintf(stderr, "invariant broken: %s\n", what);
-        std::abort();
-    }
-}
 
 // A refusal must say something (the page shows it to the user).
 void refused(const std::invalid_argument& e) { require(std::strlen(e.what()) > 0, "a refusal has a message"); }
