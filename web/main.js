@@ -78,6 +78,9 @@ function renderStatus() {
     : '…';
 }
 
+const savedLabel = (savedAt) => `Your saved model (saved ${new Date(savedAt).toLocaleString('en-GB')})`;
+const shippedLabel = (name) => `Shipped ${name}, trained with the cnn command line`;
+
 function setModel(label, testAccuracy = null) {
   runtime.model = { label, testAccuracy };
   renderStatus();
@@ -244,9 +247,9 @@ async function initialise(recovered = null) {
     if (result.source === 'given' && recovered) {
       setModel(recovered.label, recovered.testAccuracy);
     } else if (result.source === 'given') {
-      setModel(`Your saved model (saved ${new Date(stored.savedAt).toLocaleString('en-GB')})`, stored.testAccuracy ?? null);
+      setModel(savedLabel(stored.savedAt), stored.testAccuracy ?? null);
     } else if (result.source === 'url') {
-      setModel(`Shipped ${result.summary.name}, trained with the cnn command line`, await shippedAccuracy(result.metadata));
+      setModel(shippedLabel(result.summary.name), await shippedAccuracy(result.metadata));
     } else {
       setModel(`Untrained ${result.summary.name}`);
     }
@@ -616,7 +619,7 @@ $('save-model').addEventListener('click', () =>
     try {
       await storeModel({ modelJson: text, weights, savedAt, testAccuracy });
       $('forget-model').disabled = false;
-      setModel(`Your saved model (saved ${new Date(savedAt).toLocaleString('en-GB')})`, testAccuracy);
+      setModel(savedLabel(savedAt), testAccuracy);
     } catch (err) {
       showError(`Downloaded, but the browser refused to keep a copy (${err.message}).`);
     }
@@ -781,7 +784,7 @@ async function useShippedModel() {
     clearError();
     const result = await client.request(Request.LOAD_MODEL, { modelUrl: SHIPPED_MODEL_URL });
     onModelChanged(result);
-    setModel(`Shipped ${result.summary.name}, trained with the cnn command line`, await shippedAccuracy(result.metadata));
+    setModel(shippedLabel(result.summary.name), await shippedAccuracy(result.metadata));
     requestPrediction();
   });
 }
