@@ -20,6 +20,7 @@ const BASE = import.meta.env?.BASE_URL ?? '/';
 const SHIPPED_MODEL_URL = new URL(`${BASE}models/basic-cnn/model.json`, location.href).href;
 const TRAINING_REPREDICT_MS = 500; // refresh the answer with the newest weights while training
 const TRAINING_INSIGHT_MS = 1000; // and the feature maps and filters this often
+const START_STALLED_MS = 30_000; // a start that takes longer is reported (it may still finish)
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,6 +33,7 @@ const runtime = {
   ready: false,
   build: '',
   threads: 1,
+  singleThreadReason: '', // why the engine runs on one thread ('' with threads, or when the link asks for SIMD)
   dataLoaded: false,
   loadingData: false,
   trainState: TrainState.IDLE,
@@ -74,7 +76,8 @@ function renderStatus() {
   $('model-status').textContent = parts.filter(Boolean).join(' · ');
   document.body.classList.toggle('is-ready', runtime.ready);
   $('build-info').textContent = runtime.build
-    ? `${runtime.build === 'threads' ? `SIMD + ${runtime.threads} threads` : 'SIMD, 1 thread'}`
+    ? `${runtime.build === 'threads' ? `SIMD + ${runtime.threads} threads` : 'SIMD, 1 thread'}` +
+      `${runtime.singleThreadReason ? ` — no threads: ${runtime.singleThreadReason}` : ''}`
     : '…';
 }
 
@@ -147,7 +150,8 @@ const client = new WorkerClient({
 const predictor = new WorkerClient({
   create: () => new Worker(new URL('./predictor.js', import.meta.url), { type: 'module' }),
   onEvent: handleEvent,
-  onCrash: (reason) => {
+  onCrash: (reason, { gaveUp }) => {
+    if (gaveUp) return showError(`The classifier's worker could not start (${reason}). Reload the page to try again.`);
     showError(`The classifier's worker stopped (${reason}); it has been restarted.`);
     connectPredictor();
   },
@@ -184,7 +188,13 @@ function handleEvent(message) {
   }
 }
 
-async function handleCrash(reason) {
+async function handleCrash(reason, { gaveUp }) {
+  if (gaveUp) {
+    runtime.ready = false;
+    renderStatus();
+    renderControls();
+    return showError(`The network's worker could not start (${reason}). Reload the page to try again.`);
+  }
   // The predictor holds the weights in use (at most ~0.5 s old while training): the new worker
   // starts from them. Not if the worker died while starting, which they may have caused.
   const wasRunning = runtime.ready;
@@ -229,6 +239,9 @@ function recoveredModel({ modelJson, weights, step }) {
 async function initialise(recovered = null) {
   runtime.ready = false;
   renderStatus();
+  const stalled = `The network has not started after ${START_STALLED_MS / 1000} s: the engine or the model ` +
+    'is not loading. Check the connection and reload the page.';
+  const watchdog = setTimeout(() => showError(stalled), START_STALLED_MS);
   let stored = null;
   try {
     stored = recovered ? null : await readStoredModel();
@@ -244,6 +257,7 @@ async function initialise(recovered = null) {
     });
     runtime.build = result.build;
     runtime.threads = result.threads;
+    runtime.singleThreadReason = result.singleThreadReason;
     if (result.source === 'given' && recovered) {
       setModel(recovered.label, recovered.testAccuracy);
     } else if (result.source === 'given') {
@@ -262,6 +276,8 @@ async function initialise(recovered = null) {
   } catch (err) {
     showError(`The network could not be started: ${err.message}`);
   }
+  clearTimeout(watchdog);
+  if ($('error').textContent === stalled) clearError();
   renderStatus();
   renderControls();
   requestPrediction();

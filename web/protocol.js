@@ -16,7 +16,9 @@ export const Request = Object.freeze({
   /** { wasm?: 'auto'|'simd'|'threads', model?: {modelJson, weights} | null, modelUrl }
    *  Loads the wasm module and a model: the given one (e.g. from IndexedDB) or the one at modelUrl;
    *  falls back to modelUrl if the given one fails.
-   *  → { build: 'simd'|'threads', threads, summary, metadata, source: 'given'|'url' } */
+   *  → { build: 'simd'|'threads', threads, singleThreadReason, summary, metadata, source: 'given'|'url' }
+   *  (singleThreadReason: why 'auto' ended with the SIMD build, e.g. 'the page is not
+   *  cross-origin isolated'; '' otherwise) */
   INIT: 'init',
   /** { baseUrl } — fetches the four MNIST .gz files, decompresses them, hands them to the engine.
    *  Emits EVENT_DATA_PROGRESS while downloading. → { train: {count, rows, cols}, test: {...} } */

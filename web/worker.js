@@ -19,6 +19,7 @@ const CELL_IMAGES_MAX = 60;
 let engine = null;
 let build = null;
 let threads = 1;
+let singleThreadReason = ''; // why the 'auto' choice ended with the SIMD build
 let dataInfo = null;
 let testSet = null; // { images: Uint8Array (raw pixels), labels: Uint8Array, count }
 let lastEvaluation = null; // { count, confusion, misclassified: [{index, label, predicted, confidence}] }
@@ -46,20 +47,47 @@ function setTrainState(state, reason) {
 // ---------------------------------------------------------------------------------------------
 // Loading the module and models
 
-/** The threads build when the page is cross-origin isolated (SharedArrayBuffer), else SIMD only;
- *  if the threads build fails to start, the SIMD build is used instead. */
+const THREADS_START_MS = 20_000; // the threads build waits for its pool of workers to start
+
+/** Why the threads build cannot run in this browser, or '' if it can. Isolation alone does not
+ *  tell: WebKitGTK reports crossOriginIsolated and makes shared WebAssembly memories, but hides
+ *  SharedArrayBuffer and cannot send such a memory to another worker (DataCloneError), which the
+ *  threads build does to start its pool. */
+function threadsUnavailable() {
+  if (!self.crossOriginIsolated) return 'the page is not cross-origin isolated';
+  if (typeof SharedArrayBuffer === 'undefined') return 'this browser does not provide SharedArrayBuffer';
+  try {
+    structuredClone(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  } catch (err) {
+    return `this browser cannot share WebAssembly memory between workers (${messageOf(err)})`;
+  }
+  return '';
+}
+
+/** Rejects with `reason` if `promise` has not settled within `ms`. */
+function within(promise, ms, reason) {
+  let timer;
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(reason)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** The threads build where the browser can run it ('auto'), else SIMD only; `singleThreadReason`
+ *  says why 'auto' ended with one thread. */
 async function loadModule(which) {
-  const isolated = self.crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
-  const wantThreads = which === 'threads' || (which === 'auto' && isolated);
-  if (wantThreads) {
-    try {
-      const e = await instantiate('cnn-threads');
-      build = 'threads';
-      threads = e.setThreads(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4)));
-      return e;
-    } catch (err) {
-      if (which === 'threads') throw err;
-      post({ type: Reply.EVENT_ERROR, message: `The multi-threaded engine did not start (${messageOf(err)}); using the single-threaded one.` });
+  if (which !== 'simd') {
+    const unavailable = threadsUnavailable();
+    if (unavailable && which === 'threads') throw new Error(`The multi-threaded engine cannot run here: ${unavailable}.`);
+    singleThreadReason = unavailable;
+    if (!unavailable) {
+      try {
+        const e = await within(instantiate('cnn-threads'), THREADS_START_MS, `it did not start within ${THREADS_START_MS / 1000} s`);
+        build = 'threads';
+        threads = e.setThreads(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4)));
+        return e;
+      } catch (err) {
+        if (which === 'threads') throw err;
+        singleThreadReason = `the multi-threaded engine did not start: ${messageOf(err)}`;
+      }
     }
   }
   const e = await instantiate('cnn-simd');
@@ -417,7 +445,7 @@ const handlers = {
       }
     }
     modelReplaced();
-    return { build, threads, source, metadata: loaded ? metadataOf(loaded.modelJson) : {}, ...describe() };
+    return { build, threads, singleThreadReason, source, metadata: loaded ? metadataOf(loaded.modelJson) : {}, ...describe() };
   },
   [Request.LOAD_DATA]: loadData,
   [Request.LOAD_FILES]: loadFiles,
