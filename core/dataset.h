@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "limits.h"
+
 namespace cnn {
 
 struct Dataset {
@@ -17,8 +19,6 @@ struct Dataset {
     // x [n, rows, cols, 1] ← images[indices[0..n)] / 255
     void gather(const uint32_t* indices, int64_t n, float* x, uint8_t* y) const;
 };
-
-constexpr int kMaxLabel = 9;
 
 // Parses IDX image bytes (magic 0x00000803: uint8, [count, rows, cols]) and IDX label bytes
 // (0x00000801: uint8, [count]) into a dataset. Every check names the file (images_name,

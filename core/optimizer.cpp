@@ -1,9 +1,10 @@
 #include "optimizer.h"
 
 #include <cmath>
-#include <stdexcept>
 
+#include "limits.h"
 #include "parallel.h"
+#include "refuse.h"
 
 namespace cnn {
 
@@ -16,7 +17,7 @@ OptimizerConfig optimizer_defaults(const std::string& name) {
     } else if (name == "rmsprop") {
         c.kind = OptimizerKind::RMSprop, c.learning_rate = 0.001f;
     } else {
-        throw std::invalid_argument("unknown optimizer '" + name + "' (expected adam, sgd or rmsprop)");
+        refuse("unknown optimizer '" + name + "' (expected adam, sgd or rmsprop)");
     }
     return c;
 }
@@ -59,12 +60,16 @@ void rmsprop_update(float* p, const float* g, float* ms, int64_t n, float lr, fl
     }
 }
 
+void check_optimizer(const OptimizerConfig& c) {
+    if (!(c.learning_rate >= float(kMinLearningRate) && c.learning_rate <= float(kMaxLearningRate)))
+        refuse("the learning rate must be between " + format_number(kMinLearningRate) + " and " +
+               format_number(kMaxLearningRate) + " (got " + format_number(c.learning_rate) + ")");
+    if (!(c.momentum >= 0.0f && c.momentum < float(kMaxMomentum)))
+        refuse("momentum must be in [0, 1) (got " + format_number(c.momentum) + ")");
+}
+
 Optimizer::Optimizer(OptimizerConfig config, int64_t params) : config_(config), n_(params) {
-    if (!(config_.learning_rate > 0.0f) || !std::isfinite(config_.learning_rate))
-        throw std::invalid_argument("the learning rate must be a positive number (got " +
-                                    std::to_string(config_.learning_rate) + ")");
-    if (config_.momentum < 0.0f || config_.momentum >= 1.0f)
-        throw std::invalid_argument("momentum must be in [0, 1) (got " + std::to_string(config_.momentum) + ")");
+    check_optimizer(config_);
     bool two_slots = config_.kind == OptimizerKind::Adam;
     bool one_slot = two_slots || config_.kind == OptimizerKind::RMSprop || config_.momentum != 0.0f;
     if (one_slot) state_.slot_1.assign(n_, 0.0f);

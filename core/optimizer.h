@@ -24,6 +24,8 @@ struct OptimizerConfig {
 // Throws std::invalid_argument for an unknown name.
 OptimizerConfig optimizer_defaults(const std::string& name);
 const char* optimizer_name(OptimizerKind kind);
+// Refuses a learning rate or momentum outside the engine's limits (limits.h).
+void check_optimizer(const OptimizerConfig& config);
 
 // SGD: v = momentum·v - lr·g; p += v (nesterov: p += momentum·v - lr·g). Without momentum p -= lr·g.
 void sgd_update(float* p, const float* g, float* velocity, int64_t n, float lr, float momentum, bool nesterov);

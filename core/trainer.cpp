@@ -8,34 +8,36 @@
 #include <string>
 
 #include "parallel.h"
+#include "refuse.h"
 
 namespace cnn {
 
 void check_compatible(const Model& model, const Dataset& data, const char* what) {
     const Shape& in = model.input_shape();
     if (in.h != data.rows || in.w != data.cols || in.c != 1)
-        throw std::invalid_argument(std::string("the ") + what + " images are " + std::to_string(data.rows) + "x" +
-                                    std::to_string(data.cols) + " but the model '" + model.name() + "' expects " +
-                                    in.str() + " inputs");
-    const Shape& out = model.output_shape();
-    if (out.rank != 1 || out.c < kMaxLabel + 1)
-        throw std::invalid_argument("the model's output " + out.str() + " must be " + std::to_string(kMaxLabel + 1) +
-                                    " class scores (end with Flatten/Dense(" + std::to_string(kMaxLabel + 1) + "))");
-    if (!model.ends_with_softmax())
-        throw std::invalid_argument("the model must end with a softmax activation: it is trained with sparse "
-                                    "categorical cross-entropy on class probabilities");
+        refuse(std::string("the ") + what + " images are " + std::to_string(data.rows) + "x" + std::to_string(data.cols) +
+               " but the model '" + model.name() + "' expects " + in.str() + " inputs");
+    if (const std::string problem = output_problem(model.output_shape(), model.ends_with_softmax(), kClasses); !problem.empty())
+        refuse(problem);
+}
+
+void check_training(const TrainConfig& c) {
+    if (c.batch_size < kMinBatchSize || c.batch_size > kMaxBatchSize)
+        refuse("batch size must be between " + std::to_string(kMinBatchSize) + " and " + std::to_string(kMaxBatchSize) +
+               " (got " + std::to_string(c.batch_size) + ")");
+    if (c.epochs < kMinEpochs || c.epochs > kMaxEpochs)
+        refuse("epochs must be between " + std::to_string(kMinEpochs) + " and " + std::to_string(kMaxEpochs) + " (got " +
+               std::to_string(c.epochs) + ")");
+    check_optimizer(c.optimizer);
 }
 
 Trainer::Trainer(Model& model, const Dataset& train, TrainConfig config)
     : model_(model), train_(train), config_(config), optimizer_(config.optimizer, model.param_count()), rng_(config.seed) {
     check_compatible(model, train, "training");
-    if (config_.batch_size < 1 || config_.batch_size > 4096)
-        throw std::invalid_argument("batch size must be between 1 and 4096 (got " + std::to_string(config_.batch_size) + ")");
+    check_training(config_);
     if (const double bytes = model.training_bytes(config_.batch_size); bytes > double(memory_limit()))
-        throw std::invalid_argument("training '" + model.name() + "' at batch size " + std::to_string(config_.batch_size) +
-                                    " would need about " + format_bytes(bytes) + "; the limit is " +
-                                    format_bytes(double(memory_limit())) + ": use a smaller batch");
-    if (config_.epochs < 1) throw std::invalid_argument("epochs must be at least 1 (got " + std::to_string(config_.epochs) + ")");
+        refuse("training '" + model.name() + "' at batch size " + std::to_string(config_.batch_size) + " would need about " +
+               format_bytes(bytes) + "; the limit is " + format_bytes(double(memory_limit())) + ": use a smaller batch");
     const int64_t in = model.input_shape().size(), classes = model.output_shape().c;
     x_.resize(config_.batch_size * in);
     y_.resize(config_.batch_size);
@@ -74,6 +76,7 @@ bool all_finite(const std::vector<float>& v) {
 void Trainer::diverged(const char* what) {
     const int64_t failed_step = step_ + 1;
     model_.params() = snapshot_params_;
+    model_.non_trainable() = snapshot_non_trainable_;
     optimizer_.restore(snapshot_state_);
     // Training can go on from the snapshot's step, with a fresh shuffle of the data.
     step_ = snapshot_step_;
@@ -93,6 +96,7 @@ StepStats Trainer::run(int64_t steps) {
         // not every call, since copying the weights and optimiser slots costs a few steps' worth.
         if (step_ % kSnapshotEvery == 0 && step_ != snapshot_step_) {
             snapshot_params_ = model_.params();
+            snapshot_non_trainable_ = model_.non_trainable();
             snapshot_state_ = optimizer_.state();
             snapshot_step_ = step_;
         }
@@ -133,7 +137,7 @@ StepStats Trainer::run(int64_t steps) {
 Evaluation evaluate(Model& model, const Dataset& data, int64_t limit, int64_t offset, int64_t batch) {
     check_compatible(model, data, "test");
     if (offset < 0 || offset >= data.count || limit < 0)
-        throw std::invalid_argument("evaluate: images from " + std::to_string(offset) + " are outside the " +
+        refuse("evaluate: images from " + std::to_string(offset) + " are outside the " +
                                     std::to_string(data.count) + " test images");
     Evaluation e;
     e.offset = offset;

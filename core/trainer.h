@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dataset.h"
+#include "loss.h"
 #include "model.h"
 #include "optimizer.h"
 #include "rng.h"
@@ -15,10 +16,13 @@ namespace cnn {
 
 struct TrainConfig {
     OptimizerConfig optimizer;
-    int batch_size = 32;
-    int epochs = 1;
+    int64_t batch_size = 32;
+    int64_t epochs = 1;
     uint64_t seed = 1;  // shuffling and dropout
 };
+
+// Refuses settings outside the engine's limits (limits.h): batch size, epochs, the optimiser's.
+void check_training(const TrainConfig& config);
 
 struct StepStats {
     double loss = 0, accuracy = 0;              // mean over the steps just run
@@ -43,7 +47,7 @@ struct Evaluation {
 };
 constexpr size_t kMaxMisclassified = 1000;
 
-// Checks that a model can be trained/evaluated on a dataset (input shape, enough classes).
+// Checks that a model can be trained/evaluated on a dataset (input shape, its classes).
 void check_compatible(const Model& model, const Dataset& data, const char* what);
 
 class Trainer {
@@ -73,7 +77,7 @@ private:
     int64_t step_ = 0;
     bool reshuffle_ = false;  // after a restore, the rest of the epoch gets a new order
     static constexpr int64_t kSnapshotEvery = 100;
-    std::vector<float> snapshot_params_;
+    std::vector<float> snapshot_params_, snapshot_non_trainable_;
     Optimizer::State snapshot_state_;
     int64_t snapshot_step_ = -1;
     double epoch_loss_sum_ = 0;

@@ -1,7 +1,8 @@
-// The JavaScript face of the core: one Engine object that owns a model, the datasets and a
-// training run. Strings carry JSON (small, self-describing); pixels, probabilities and weights
-// cross as typed arrays copied once. Every C++ error becomes a JS Error with the same message,
-// and the engine stays usable afterwards.
+// The JavaScript face of the core: the free functions analyse() and limits(), which judge a
+// network and state the engine's bounds without an Engine, and one Engine object that owns a
+// model, the datasets and a training run. Strings carry JSON (small, self-describing); pixels,
+// probabilities and weights cross as typed arrays copied once. Every C++ error becomes a JS Error
+// with the same message, and the engine stays usable afterwards.
 #include <emscripten/bind.h>
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
@@ -14,9 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/analysis.h"
 #include "core/dataset.h"
 #include "core/model_io.h"
 #include "core/parallel.h"
+#include "core/refuse.h"
 #include "core/trainer.h"
 
 using emscripten::val;
@@ -61,15 +64,28 @@ val to_typed_array(const T* data, size_t n, const char* js_type) {
 // JSON and typed-array copies that cross the boundary, and the allocator's own slack.
 constexpr int64_t kHeapReserve = int64_t{48} << 20;
 
-json shape_json(const Shape& s) {
-    return s.rank == 1 ? json{nullptr, s.c} : json{nullptr, s.h, s.w, s.c};
+// What a model may use for training in this heap, which ends at a fixed size (the threads build)
+// or at its growth limit (the SIMD build) and holds `data_bytes` of data sets besides.
+int64_t heap_memory_limit(int64_t data_bytes) {
+    return std::min(kDefaultMemoryLimit, int64_t(emscripten_get_heap_max()) - data_bytes - kHeapReserve);
 }
+
+// A network the engine builds: one the page can train (kClasses scores), within the memory limit.
+AnalysisOptions engine_options() { return AnalysisOptions{}; }
 
 }  // namespace
 
+// Module.analyse(configJson, optionsJson) → the analysis as JSON (core/analysis.h); never throws.
+std::string analyse_network(const std::string& config, const std::string& options) { return analyse_json(config, options); }
+
+// Module.limits() → the engine's bounds as JSON (core/limits.h).
+std::string engine_limits() { return limits_json(); }
+
 class Engine {
 public:
-    Engine() : model_(std::make_unique<Model>(basic_cnn_spec())) {
+    Engine() {
+        fit_memory_limit();
+        model_ = std::make_unique<Model>(basic_cnn_spec(), engine_options());
         Rng rng(seed_);
         model_->init_weights(rng);
     }
@@ -79,7 +95,7 @@ public:
     void buildModel(const std::string& config, double seed) {
         guarded([&] {
             fit_memory_limit();
-            auto model = std::make_unique<Model>(config.empty() ? basic_cnn_spec() : parse_model_config(config));
+            auto model = std::make_unique<Model>(config.empty() ? basic_cnn_spec() : read_model_config(config), engine_options());
             seed_ = static_cast<uint64_t>(seed);
             Rng rng(seed_);
             model->init_weights(rng);
@@ -87,21 +103,8 @@ public:
         });
     }
 
-    std::string summary() const {
-        json layers = json::array();
-        for (const auto& l : model_->layers())
-            layers.push_back({{"name", l.spec.name},
-                              {"class_name", class_name(l.spec.kind)},
-                              {"output_shape", shape_json(l.out)},
-                              {"params", l.kernel_count + l.bias_count}});
-        const Shape& in = model_->input_shape();
-        return json{{"name", model_->name()},
-                    {"input_shape", {in.h, in.w, in.c}},
-                    {"layers", layers},
-                    {"total_params", model_->param_count()},
-                    {"text", model_->summary()}}
-            .dump();
-    }
+    // The analysis of the model in use (the JSON of Module.analyse).
+    std::string summary() const { return model_->analysis().to_json(); }
 
     std::string topology() const { return model_topology_json(*model_); }
 
@@ -133,12 +136,10 @@ public:
             c.optimizer.learning_rate = j.value("learning_rate", c.optimizer.learning_rate);
             c.optimizer.momentum = j.value("momentum", 0.0f);
             c.optimizer.nesterov = j.value("nesterov", false);
-            c.batch_size = j.value("batch_size", 32);
-            c.epochs = j.value("epochs", 1);
+            c.batch_size = j.value("batch_size", c.batch_size);
+            c.epochs = j.value("epochs", c.epochs);
             c.seed = j.value("seed", uint64_t{1});
-            Optimizer check(c.optimizer, 0);  // validates the numbers now, not at the first step
-            if (c.batch_size < 1 || c.batch_size > 4096) throw std::invalid_argument("batch_size must be between 1 and 4096");
-            if (c.epochs < 1 || c.epochs > 1000) throw std::invalid_argument("epochs must be between 1 and 1000");
+            check_training(c);  // now, not at the first step
             config_ = c;
             trainer_.reset();
         });
@@ -203,7 +204,7 @@ public:
                                             std::to_string(model_->layers().size()) + " layers)");
             std::vector<float> x = input_image(pixels);
             model_->forward(x.data(), 1, false);
-            const Shape& s = model_->layers()[index].out;
+            const Shape& s = model_->layers()[index]->out;
             val result = val::object();
             result.set("shape", s.rank == 1 ? val::array(std::vector<int>{s.c}) : val::array(std::vector<int>{s.h, s.w, s.c}));
             result.set("data", to_typed_array(model_->layer_output(index), s.size(), "Float32Array"));
@@ -225,7 +226,7 @@ public:
                              ? std::vector<uint8_t>{}
                              : copy_typed_array<uint8_t>(weights, "weights");
             fit_memory_limit();
-            replace_model(std::make_unique<Model>(load_model(model_json, bytes)));
+            replace_model(std::make_unique<Model>(load_model(model_json, bytes, engine_options())));
         });
     }
 
@@ -240,12 +241,10 @@ public:
     void crashForTesting() { __builtin_trap(); }
 
 private:
-    // The core's default limit assumes a native process; this heap ends at a fixed size (the
-    // threads build) or at its growth limit (the SIMD build), and the data sets live in it too.
+    // The data sets live in the heap too.
     void fit_memory_limit() {
         const int64_t data = int64_t(train_.images.size() + train_.labels.size() + test_.images.size() + test_.labels.size());
-        const int64_t room = int64_t(emscripten_get_heap_max()) - data - kHeapReserve;
-        set_memory_limit(std::min(kDefaultMemoryLimit, room));
+        set_memory_limit(heap_memory_limit(data));
     }
 
     void replace_model(std::unique_ptr<Model> model) {
@@ -274,6 +273,11 @@ private:
 double heapBytesInUse() { return static_cast<double>(mallinfo().uordblks); }
 
 EMSCRIPTEN_BINDINGS(cnn_engine) {
+    // The core's default limit assumes a native process: this module starts at its heap's, which
+    // analyse() and limits() report until an Engine's data takes a share.
+    set_memory_limit(heap_memory_limit(0));
+    emscripten::function("analyse", &analyse_network);
+    emscripten::function("limits", &engine_limits);
     emscripten::function("heapBytesInUse", &heapBytesInUse);
     emscripten::class_<Engine>("Engine")
         .constructor<>()

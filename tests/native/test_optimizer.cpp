@@ -65,7 +65,9 @@ TEST_CASE("RMSprop") {
 TEST_CASE("bad hyper-parameters are refused") {
     OptimizerConfig c = optimizer_defaults("adam");
     c.learning_rate = -1;
-    CHECK_THROWS_WITH(Optimizer(c, 1), doctest::Contains("learning rate must be a positive number"));
+    CHECK_THROWS_WITH(Optimizer(c, 1), doctest::Contains("the learning rate must be between 1e-06 and 10 (got -1)"));
+    c.learning_rate = 1e30f;  // beyond what any model trains at
+    CHECK_THROWS_WITH(Optimizer(c, 1), doctest::Contains("(got 1.00000002e+30)"));
     c = optimizer_defaults("sgd");
     c.momentum = 1.5f;
     CHECK_THROWS_WITH(Optimizer(c, 1), doctest::Contains("momentum must be in [0, 1)"));

@@ -47,7 +47,7 @@ std::string pair_error(std::vector<uint8_t> images, std::vector<uint8_t> labels)
 
 // A tiny model in the TF.js format, saved by save_model: input 4x4x1, Flatten, Dense(10, softmax).
 SavedModel tiny_saved() {
-    Model m(parse_model_config(R"([{"class_name": "Flatten", "config": {"batch_input_shape": [null, 4, 4, 1]}},
+    Model m(read_model_config(R"([{"class_name": "Flatten", "config": {"batch_input_shape": [null, 4, 4, 1]}},
                                    {"class_name": "Dense", "config": {"units": 10, "activation": "softmax"}}])"));
     Rng rng(3);
     m.init_weights(rng);
@@ -59,7 +59,7 @@ std::string load_error(const std::string& model_json, const std::vector<uint8_t>
 }
 
 std::string config_error(const std::string& config) {
-    return test::error_of([&] { Model m(parse_model_config(config)); });
+    return test::error_of([&] { Model m(read_model_config(config)); });
 }
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
@@ -167,7 +167,7 @@ TEST_CASE("model files: wrong JSON and unexpected types are refused, never throw
     CHECK(test::contains(load_error(replaced(good.model_json, R"("units":10)", R"("units":1e999)"), good.weights), "is not valid JSON"));
     // Values of the wrong JSON type.
     CHECK(test::contains(load_error(replaced(good.model_json, R"("use_bias":true)", R"("use_bias":"yes")"), good.weights),
-                         "layer 'dense': use_bias must be true or false, not \"yes\""));
+                         "Dense 'dense': use_bias must be true or false, not \"yes\""));
     CHECK(test::contains(load_error(replaced(good.model_json, R"("weightsManifest":[)", R"("weightsManifest":[1,)"), good.weights),
                          "each weightsManifest entry must be an object, not 1"));
     CHECK(test::contains(test::error_of([] { weight_shard_paths(R"({"weightsManifest": [{"paths": "weights.bin"}]})"); }),
@@ -242,7 +242,7 @@ TEST_CASE("architectures: absurd sizes are refused up front, huge ones with the 
                          "would need about"));
     // Values past what any size computation could hold (they used to overflow 64 bits).
     CHECK(test::contains(config_error(R"([{"class_name": "Conv2D", "config": {"filters": 2000000000, "kernel_size": 3}}])"),
-                         "layer 'Conv2D': filters 2000000000 is too large (at most 65536)"));
+                         "Conv2D 'conv2d': filters 2000000000 is too large (at most 65536)"));
     CHECK(test::contains(config_error(R"([{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": [2000000000, 3]}}])"),
                          "kernel_size 2000000000 is too large (at most 4096)"));
     CHECK(test::contains(config_error(R"([{"class_name": "MaxPooling2D", "config": {"pool_size": 2, "strides": 99999}}])"),

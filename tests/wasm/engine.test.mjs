@@ -146,7 +146,11 @@ test('memory: no growth across 1,000 predictions or 10 save/load cycles', () => 
 
 test("memory: a model or batch too large for this build's heap is refused up front, with its limit", () => {
   const MiB = 2 ** 20;
-  const wide = JSON.stringify([{ class_name: 'Flatten' }, { class_name: 'Dense', config: { units: 50000, activation: 'softmax' } }]);
+  const wide = JSON.stringify([
+    { class_name: 'Flatten' },
+    { class_name: 'Dense', config: { units: 50000 } },
+    { class_name: 'Dense', config: { units: 10, activation: 'softmax' } },
+  ]);
   // Flatten → Dense(50,000): 39.2 M parameters, about 600 MiB for training: over the threads
   // build's fixed 512 MiB heap, under the SIMD build's 1.5 GiB.
   const small = new threads.Engine();
@@ -173,6 +177,6 @@ test("memory: a model or batch too large for this build's heap is refused up fro
   const big = new simd.Engine();
   assert.equal(big.memoryLimit(), 1536 * MiB);
   big.buildModel(wide, 1);
-  assert.equal(JSON.parse(big.summary()).total_params, 39250000);
+  assert.equal(JSON.parse(big.summary()).total_params, 39250000 + 500010);
   big.delete();
 });

@@ -30,11 +30,13 @@ const char* kUsage =
     "  cnn train   --data DIR [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd|rmsprop]\n"
     "              [--seed S] [--limit N] [--steps N] [--model CONFIG.json] [--out DIR] [--threads T]\n"
     "  cnn eval    --data DIR --model DIR [--threads T]\n"
-    "  cnn summary [--model CONFIG.json|DIR]\n"
+    "  cnn summary [--model CONFIG.json|DIR] [--json]\n"
     "  cnn predict --model DIR --images IDX [--limit N]\n"
     "DIR for --data holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and\n"
     "t10k-labels-idx1-ubyte, raw or .gz. Without --model, train uses the tutorial's Basic_CNN.\n"
-    "--steps N trains only the first N batches and prints each batch's loss (a reproducible trace).\n";
+    "--steps N trains only the first N batches and prints each batch's loss (a reproducible trace).\n"
+    "summary prints the Keras-style table, or with --json the engine's whole analysis; it exits 1\n"
+    "when the engine cannot build or train the model.\n";
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -109,16 +111,6 @@ Model load_saved(const fs::path& where) {
     }
 }
 
-// An architecture: a config JSON file, or a saved model's model.json (its weights ignored).
-ModelSpec load_spec(const fs::path& where) {
-    fs::path json_path = fs::is_directory(where) ? where / "model.json" : where;
-    try {
-        return parse_model_config(read_text(json_path));
-    } catch (const std::invalid_argument& e) {
-        throw std::runtime_error(json_path.string() + ": " + e.what());
-    }
-}
-
 struct Args {
     std::string command;
     std::map<std::string, std::string> options;
@@ -149,6 +141,9 @@ struct Args {
     }
 };
 
+// Options take a value (--batch 64); flags (--json) do not.
+const std::vector<std::string> kFlags = {"json"};
+
 Args parse_args(int argc, char** argv, const std::map<std::string, std::vector<std::string>>& allowed) {
     if (argc < 2) throw UsageError("cnn: a command is required");
     Args a;
@@ -161,10 +156,37 @@ Args parse_args(int argc, char** argv, const std::map<std::string, std::vector<s
         std::string key = arg.substr(2);
         if (std::find(it->second.begin(), it->second.end(), key) == it->second.end())
             throw UsageError("cnn " + a.command + ": unknown option --" + key);
+        if (std::find(kFlags.begin(), kFlags.end(), key) != kFlags.end()) {
+            a.options[key] = "";
+            continue;
+        }
         if (i + 1 >= argc) throw UsageError("cnn " + a.command + ": --" + key + " needs a value");
         a.options[key] = argv[++i];
     }
     return a;
+}
+
+// The architecture --model names (a config JSON file, or a saved model's model.json, its weights
+// ignored), or Basic_CNN; `where` is what a message about it names.
+ModelSpec architecture(const Args& a, std::string& where) {
+    if (!a.has("model")) {
+        where = "Basic_CNN";
+        return basic_cnn_spec();
+    }
+    const fs::path path = a.get("model");
+    const fs::path json_path = fs::is_directory(path) ? path / "model.json" : path;
+    where = json_path.string();
+    return read_model_config(read_text(json_path));
+}
+
+Model build_model(const Args& a) {
+    std::string where;
+    ModelSpec spec = architecture(a, where);
+    try {
+        return Model(std::move(spec));
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(where + ": " + e.what());
+    }
 }
 
 void print_evaluation(const Evaluation& e) {
@@ -198,18 +220,18 @@ int train(const Args& a) {
     TrainConfig config;
     config.optimizer = optimizer_defaults(a.get("optimizer", "adam"));
     config.optimizer.learning_rate = float(a.number("lr", config.optimizer.learning_rate));
-    config.batch_size = int(a.integer("batch", 32));
-    config.epochs = int(a.integer("epochs", 1));
+    config.batch_size = a.integer("batch", config.batch_size);
+    config.epochs = a.integer("epochs", config.epochs);
     config.seed = uint64_t(a.integer("seed", 1));
 
-    Model model(a.has("model") ? load_spec(a.get("model")) : basic_cnn_spec());
+    Model model = build_model(a);
     Rng init_rng(config.seed);
     model.init_weights(init_rng);
     Trainer trainer(model, train_set, config);
-    std::printf("training %s (%lld params) on %lld images: %s lr %g, batch %d, %d epoch(s), %d thread(s)\n",
+    std::printf("training %s (%lld params) on %lld images: %s lr %g, batch %lld, %lld epoch(s), %d thread(s)\n",
                 model.name().c_str(), (long long)model.param_count(), (long long)train_set.count,
-                optimizer_name(config.optimizer.kind), config.optimizer.learning_rate, config.batch_size, config.epochs,
-                num_threads());
+                optimizer_name(config.optimizer.kind), config.optimizer.learning_rate, (long long)config.batch_size,
+                (long long)config.epochs, num_threads());
     const auto start = std::chrono::steady_clock::now();
     auto epoch_start = start;
     bool tty = isatty(fileno(stdout));
@@ -229,8 +251,8 @@ int train(const Args& a) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
         const int64_t in_epoch = (s.step - 1) % s.steps_per_epoch + 1;
         if (tty || in_epoch == s.steps_per_epoch || in_epoch % 500 == 0)
-            std::printf("%sepoch %lld/%d  step %lld/%lld  loss %.4f  accuracy %.2f%%  %.0f img/s%s", tty ? "\r" : "",
-                        (long long)s.epoch + 1, config.epochs, (long long)in_epoch, (long long)s.steps_per_epoch,
+            std::printf("%sepoch %lld/%lld  step %lld/%lld  loss %.4f  accuracy %.2f%%  %.0f img/s%s", tty ? "\r" : "",
+                        (long long)s.epoch + 1, (long long)config.epochs, (long long)in_epoch, (long long)s.steps_per_epoch,
                         s.epoch_loss, 100.0 * s.epoch_accuracy, s.images_per_sec, tty ? "" : "\n");
         std::fflush(stdout);
         if (in_epoch == s.steps_per_epoch) {
@@ -243,8 +265,8 @@ int train(const Args& a) {
     }
     char metadata[256];
     std::snprintf(metadata, sizeof metadata,
-                  "{\"test_accuracy\": %.4f, \"epochs\": %d, \"optimizer\": \"%s\", \"seed\": %llu, \"train_images\": %lld}",
-                  last.accuracy, config.epochs, optimizer_name(config.optimizer.kind), (unsigned long long)config.seed,
+                  "{\"test_accuracy\": %.4f, \"epochs\": %lld, \"optimizer\": \"%s\", \"seed\": %llu, \"train_images\": %lld}",
+                  last.accuracy, (long long)config.epochs, optimizer_name(config.optimizer.kind), (unsigned long long)config.seed,
                   (long long)train_set.count);
     SavedModel saved = save_model(model, metadata);
     write_file(out / "model.json", saved.model_json.data(), saved.model_json.size());
@@ -261,9 +283,14 @@ int eval(const Args& a) {
     return 0;
 }
 
+// The engine's analysis of the architecture, as a table or JSON; a model the engine cannot
+// build or train is shown as far as it goes, and refused.
 int summary(const Args& a) {
-    Model model(a.has("model") ? load_spec(a.get("model")) : basic_cnn_spec());
-    std::fputs(model.summary().c_str(), stdout);
+    std::string where;
+    ModelSpec spec = architecture(a, where);
+    const Analysis analysis = analyse(spec);
+    std::fputs((a.has("json") ? analysis.to_json() + "\n" : analysis.summary()).c_str(), stdout);
+    if (!analysis.valid()) throw std::runtime_error(where + ": " + analysis.refusal);
     return 0;
 }
 
@@ -293,7 +320,7 @@ int main(int argc, char** argv) {
     const std::map<std::string, std::vector<std::string>> allowed = {
         {"train", {"data", "epochs", "batch", "lr", "optimizer", "seed", "limit", "steps", "model", "out", "threads"}},
         {"eval", {"data", "model", "threads"}},
-        {"summary", {"model"}},
+        {"summary", {"model", "json"}},
         {"predict", {"model", "images", "limit", "threads"}},
     };
     try {

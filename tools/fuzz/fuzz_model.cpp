@@ -1,8 +1,9 @@
 // libFuzzer target for the model loader. Input layout (see make-corpus.mjs): a model.json text,
 // then optionally a NUL byte and the weights bytes. It runs what loading a model file runs —
-// parse_model_config (and building that model), weight_shard_paths, load_model — and, for a model that loads, saves it and
-// loads it again (a round trip must be exact) and runs one forward pass when the model is small.
-// Every input must either load or be refused with std::invalid_argument naming the problem.
+// analyse (which never throws), building the model it reads, weight_shard_paths, load_model — and,
+// for a model that loads, saves it and loads it again (a round trip must be exact) and runs one
+// forward pass when the model is small. Every input must either load or be refused with
+// std::invalid_argument naming the problem, and the analysis must agree with the constructor.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -29,15 +30,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string json(reinterpret_cast<const char*>(data), json_size);
     const std::vector<uint8_t> weights(nul ? nul + 1 : data + size, data + size);
 
+    // What building an architecture runs (the page's editor, `cnn train --model`): shape
+    // inference and the memory limit, which must refuse absurd sizes before allocating them.
+    const Analysis analysis = analyse(json, AnalysisOptions::any_output());
+    require(analysis.valid() || !analysis.refusal.empty(), "a refused analysis says why");
     try {
-        ModelSpec spec = parse_model_config(json);
-        require(!spec.layers.empty(), "a parsed model has layers");
-        // What building an architecture runs (the page's editor, `cnn train --model`): shape
-        // inference and the memory limit, which must refuse absurd sizes before allocating them.
-        Model model(std::move(spec));
-        require(model.param_count() >= 0, "a built model has a parameter count");
+        Model model(read_model_config(json));
+        require(analysis.valid(), "a model builds only when its analysis says it can");
+        require(model.param_count() == analysis.trainable_params, "the model has the weights its analysis counts");
     } catch (const std::invalid_argument& e) {
         refused(e);
+        require(!analysis.valid() && analysis.refusal == e.what(), "the constructor refuses as the analysis does");
     }
     try {
         weight_shard_paths(json);

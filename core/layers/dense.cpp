@@ -1,0 +1,72 @@
+// Dense: x [B, K] → y [B, N] = act(x · kernel [K, N] + bias [N]).
+#include "core/kernels/gemm.h"
+#include "core/limits.h"
+#include "core/refuse.h"
+#include "registry.h"
+
+namespace cnn {
+namespace {
+
+void dense_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch, int64_t in,
+                   int64_t units, Activation act) {
+    gemm_parallel(batch, units, in, row_major(x, in), row_major(kernel, units), y, units, false);
+    bias_activation_forward(y, y, bias, batch, units, act);
+}
+
+// dz [B, N] is the gradient before the activation. dx may be null.
+void dense_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x, const float* kernel,
+                    int64_t batch, int64_t in, int64_t units) {
+    // dkernel [K, N] += xᵀ [K, B] · dz [B, N]
+    gemm_parallel(in, units, batch, row_major(x, in).transposed(), row_major(dz, units), dkernel, units, true);
+    if (dbias) bias_backward_accumulate(dbias, dz, batch, units);
+    // dx [B, K] = dz [B, N] · kernelᵀ [N, K]
+    if (dx) gemm_parallel(batch, in, units, row_major(dz, units), row_major(kernel, units).transposed(), dx, in, false);
+}
+
+class Dense final : public Layer {
+public:
+    const char* class_name() const override { return "Dense"; }
+
+    void fields(ConfigFields& f) override {
+        f.integer("units", units_, 1, kMaxUnits, ConfigFields::Required);
+        f.activation("activation", activation_.act);
+        f.boolean("use_bias", use_bias_);
+        f.initializer("kernel_initializer", kernel_initializer_);
+        f.initializer("bias_initializer", bias_initializer_);
+    }
+    OutputActivation* output_activation() override { return &activation_; }
+    const char* width_field() const override { return "units"; }
+
+    Shape connect(const Shape& in) override {
+        if (in.rank != 1) refuse("needs a flat input but gets " + in.str() + "; add a Flatten layer before it");
+        return {1, 1, units_, 1};
+    }
+    std::vector<WeightSpec> weights() const override {
+        std::vector<WeightSpec> w = {{"kernel", {in.c, units_}, kernel_initializer_}};
+        if (use_bias_) w.push_back({"bias", {units_}, bias_initializer_});
+        return w;
+    }
+
+    void forward(const Pass& p, const float* x, float* y) override {
+        dense_forward(y, x, weight(p, kKernel), use_bias_ ? weight(p, kBias) : nullptr, p.batch, in.c, units_,
+                      activation_.applied());
+    }
+    void backward(const Pass& p, const float* x, const float* y, float* dy, float* dx) override {
+        activation_.backward(dy, dy, y, p.batch, units_);
+        dense_backward(dx, weight_grad(p, kKernel), use_bias_ ? weight_grad(p, kBias) : nullptr, dy, x,
+                       weight(p, kKernel), p.batch, in.c, units_);
+    }
+
+private:
+    enum { kKernel, kBias };
+    int units_ = 0;
+    OutputActivation activation_;
+    bool use_bias_ = true;
+    Initializer kernel_initializer_ = Initializer::GlorotUniform, bias_initializer_ = Initializer::Zeros;
+};
+
+}  // namespace
+
+LayerPtr make_dense() { return std::make_unique<Dense>(); }
+
+}  // namespace cnn

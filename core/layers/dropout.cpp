@@ -1,0 +1,60 @@
+// Dropout (inverted), Keras' rate being the fraction dropped: in training y = x · mask with mask 0
+// (probability rate) or 1 / (1 - rate); at inference y = x.
+#include <cstring>
+
+#include "core/limits.h"
+#include "core/refuse.h"
+#include "registry.h"
+
+namespace cnn {
+namespace {
+
+void dropout_forward(float* y, float* mask, const float* x, int64_t n, float rate, Rng& rng) {
+    const float keep_scale = 1.0f / (1.0f - rate);
+    for (int64_t i = 0; i < n; ++i) {
+        mask[i] = rng.uniform() < rate ? 0.0f : keep_scale;
+        y[i] = x[i] * mask[i];
+    }
+}
+
+void dropout_backward(float* dx, const float* dy, const float* mask, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * mask[i];
+}
+
+class Dropout final : public Layer {
+public:
+    const char* class_name() const override { return "Dropout"; }
+
+    void fields(ConfigFields& f) override { f.number("rate", rate_, ConfigFields::Required); }
+
+    Shape connect(const Shape& in) override {
+        if (!(rate_ >= 0 && rate_ < kMaxDropoutRate))
+            refuse("rate is the fraction dropped and must be in [0, 1) (got " + format_number(rate_) + ")", "rate");
+        return in;
+    }
+
+    void reserve(int64_t batch) override { mask_.resize(batch * out.size()); }
+    void forward(const Pass& p, const float* x, float* y) override {
+        const int64_t n = p.batch * out.size();
+        masked_ = p.training && rate_ > 0;
+        if (masked_) dropout_forward(y, mask_.data(), x, n, static_cast<float>(rate_), *p.rng);
+        else std::memcpy(y, x, sizeof(float) * n);
+    }
+    void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {
+        if (!dx) return;
+        const int64_t n = p.batch * out.size();
+        if (masked_) dropout_backward(dx, dy, mask_.data(), n);
+        else std::memcpy(dx, dy, sizeof(float) * n);
+    }
+
+private:
+    double rate_ = 0;
+    bool masked_ = false;  // whether the last forward dropped units (training)
+    std::vector<float> mask_;
+};
+
+}  // namespace
+
+LayerPtr make_dropout() { return std::make_unique<Dropout>(); }
+
+}  // namespace cnn

@@ -1,0 +1,67 @@
+// MaxPooling2D: x [B, H, W, C] → y [B, OH, OW, C], the largest value of each window; padding cells
+// never win (TensorFlow's 'same' pooling).
+#include <algorithm>
+
+#include "core/kernels/pooling.h"
+#include "core/limits.h"
+#include "core/parallel.h"
+#include "registry.h"
+#include "window.h"
+
+namespace cnn {
+namespace {
+
+// argmax [B, OH, OW, C] records each window's winner for the backward.
+void maxpool2d_forward(float* y, int32_t* argmax, const float* x, int64_t batch, const ConvGeometry& g) {
+    const int64_t in_size = g.in_pixels() * g.channels, out_size = g.out_pixels() * g.channels;
+    parallel_for(batch, 1, [&](int64_t b0, int64_t b1, int) {
+        for (int64_t b = b0; b < b1; ++b) maxpool_nhwc(x + b * in_size, g, y + b * out_size, argmax + b * out_size);
+    });
+}
+
+// dx [B, H, W, C] = dy routed to the winners.
+void maxpool2d_backward(float* dx, const float* dy, const int32_t* argmax, int64_t batch, const ConvGeometry& g) {
+    const int64_t in_size = g.in_pixels() * g.channels, out_size = g.out_pixels() * g.channels;
+    parallel_for(batch, 1, [&](int64_t b0, int64_t b1, int) {
+        for (int64_t b = b0; b < b1; ++b) {
+            std::fill(dx + b * in_size, dx + (b + 1) * in_size, 0.0f);
+            maxpool_nhwc_backward_accumulate(dy + b * out_size, argmax + b * out_size, g, dx + b * in_size);
+        }
+    });
+}
+
+class MaxPooling2D final : public Layer {
+public:
+    const char* class_name() const override { return "MaxPooling2D"; }
+
+    void fields(ConfigFields& f) override {
+        f.pair("pool_size", pool_h_, pool_w_, 1, kMaxWindow);
+        if (!f.pair("strides", stride_h_, stride_w_, 1, kMaxWindow)) stride_h_ = pool_h_, stride_w_ = pool_w_;  // None
+        f.padding("padding", padding_);
+        f.data_format("data_format");
+    }
+
+    Shape connect(const Shape& in) override {
+        g_ = window_geometry(in, pool_h_, pool_w_, stride_h_, stride_w_, padding_, "pool_size");
+        return {g_.out_h, g_.out_w, in.c, 3};
+    }
+
+    void reserve(int64_t batch) override { argmax_.resize(batch * out.size()); }
+    void forward(const Pass& p, const float* x, float* y) override { maxpool2d_forward(y, argmax_.data(), x, p.batch, g_); }
+    void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {
+        if (dx) maxpool2d_backward(dx, dy, argmax_.data(), p.batch, g_);
+    }
+
+private:
+    int pool_h_ = 2, pool_w_ = 2;
+    int stride_h_ = 2, stride_w_ = 2;
+    Padding padding_ = Padding::Valid;
+    ConvGeometry g_;
+    std::vector<int32_t> argmax_;
+};
+
+}  // namespace
+
+LayerPtr make_max_pooling2d() { return std::make_unique<MaxPooling2D>(); }
+
+}  // namespace cnn
