@@ -20,7 +20,8 @@ void name_layers(ModelSpec& spec, Analysis& a) {
     for (size_t i = 0; i < spec.layers.size(); ++i) {
         LayerSpec& s = spec.layers[i];
         if (s.name.empty() || used.insert(s.name).second || !s.error.empty()) continue;
-        s.error = "two layers are named '" + s.name + "'; layer names must be unique", s.field = "name";
+        s.error = "two layers are named '" + s.name + "'; layer names must be unique";
+        s.field = "name";
     }
     for (LayerSpec& s : spec.layers) {
         if (!s.name.empty()) continue;
@@ -33,7 +34,8 @@ void name_layers(ModelSpec& spec, Analysis& a) {
         LayerAnalysis l;
         l.name = s.name;
         l.class_name = s.layer ? s.layer->class_name() : s.class_name;
-        l.error = s.error, l.field = s.field;
+        l.error = s.error;
+        l.field = s.field;
         if (s.layer) s.layer->name = s.name;
         a.layers.push_back(l);
     }
@@ -71,7 +73,8 @@ AnalysisOptions read_options(const std::string& text) {
         auto side = [&](size_t i, int max) {
             return v[i].is_number_integer() && v[i].get<int64_t>() >= 1 && v[i].get<int64_t>() <= max;
         };
-        if (!v.is_array() || v.size() != 3 || !side(0, kMaxImageSide) || !side(1, kMaxImageSide) || !side(2, kMaxChannels))
+        if (!v.is_array() || v.size() != 3 || !side(0, kMaxImageSide) || !side(1, kMaxImageSide) ||
+            !side(2, kMaxChannels))
             refuse("the analysis option input_shape must be [height, width, channels] of at most [" +
                    std::to_string(kMaxImageSide) + ", " + std::to_string(kMaxImageSide) + ", " +
                    std::to_string(kMaxChannels) + "], not " + brief(v));
@@ -83,14 +86,15 @@ AnalysisOptions read_options(const std::string& text) {
 }  // namespace
 
 double bytes_for_training(int64_t trainable, int64_t non_trainable, int64_t activations_per_sample, int64_t batch) {
-    return 4.0 * (4.0 * double(trainable) + double(non_trainable) + 2.0 * double(batch) * double(activations_per_sample));
+    return 4.0 *
+           (4.0 * double(trainable) + double(non_trainable) + 2.0 * double(batch) * double(activations_per_sample));
 }
 
 std::string output_problem(const Shape& output, bool ends_with_softmax, int classes) {
     const std::string n = std::to_string(classes);
     if (output.rank != 1 || output.c != classes)
-        return "the last layer must give " + n + " numbers, one per class, but gives " + output.str() + "; end with Dense(" +
-               n + ", softmax)";
+        return "the last layer must give " + n + " numbers, one per class, but gives " + output.str() +
+               "; end with Dense(" + n + ", softmax)";
     if (!ends_with_softmax)
         return "the model must end with a softmax activation: it is trained with sparse categorical cross-entropy on "
                "class probabilities";
@@ -122,7 +126,8 @@ Analysis analyse(ModelSpec& spec, const AnalysisOptions& options) {
                 layer.in = shape;
                 layer.out = layer.connect(shape);
             } catch (const Refusal& e) {
-                l.error = e.what(), l.field = e.field;
+                l.error = e.what();
+                l.field = e.field;
             }
         }
         if (!l.error.empty() && failed < 0) failed = static_cast<int>(i);
@@ -137,8 +142,9 @@ Analysis analyse(ModelSpec& spec, const AnalysisOptions& options) {
         activations += layer.out.size();
         a.training_bytes = bytes_for_training(trainable, non_trainable, activations, kReferenceBatch);
         if (a.training_bytes > double(a.memory_limit)) {
-            l.error = "brings the model to " + with_commas(trainable + non_trainable) + " parameters, which would need about " +
-                      format_bytes(a.training_bytes) + " for training; the limit is " + format_bytes(double(a.memory_limit));
+            l.error = "brings the model to " + with_commas(trainable + non_trainable) +
+                      " parameters, which would need about " + format_bytes(a.training_bytes) +
+                      " for training; the limit is " + format_bytes(double(a.memory_limit));
             failed = static_cast<int>(i), over_memory = true;
         }
         shape = layer.out;
@@ -196,16 +202,16 @@ std::string Analysis::to_json() const {
                                {"error", nullable(l.error)},
                                {"field", nullable(l.field)}});
     return json{{"name", name},
-                          {"input_shape", {input.h, input.w, input.c}},
-                          {"layers", layers_json},
-                          {"total_params", total_params},
-                          {"trainable_params", trainable_params},
-                          {"non_trainable_params", total_params - trainable_params},
-                          {"training_bytes", training_bytes},
-                          {"memory_limit", memory_limit},
-                          {"valid", valid()},
-                          {"error", nullable(error)},
-                          {"summary", summary()}}
+                {"input_shape", {input.h, input.w, input.c}},
+                {"layers", layers_json},
+                {"total_params", total_params},
+                {"trainable_params", trainable_params},
+                {"non_trainable_params", total_params - trainable_params},
+                {"training_bytes", training_bytes},
+                {"memory_limit", memory_limit},
+                {"valid", valid()},
+                {"error", nullable(error)},
+                {"summary", summary()}}
         .dump();
 }
 

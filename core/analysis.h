@@ -24,9 +24,9 @@ struct LayerSpec {
 // A model description: a Keras/TF.js config as read by read_model_config() (model_io.h).
 struct ModelSpec {
     std::string name = "sequential";
-    std::optional<Shape> input;    // when the description states it
+    std::optional<Shape> input;  // when the description states it
     std::vector<LayerSpec> layers;
-    std::string error;             // what makes the whole description unreadable (bad JSON, a branching graph)
+    std::string error;  // what makes the whole description unreadable (bad JSON, a branching graph)
 };
 
 // The tutorial's Basic_CNN: Conv32-Conv32-MaxPool-Dropout.25-Conv64-Conv64-MaxPool-Dropout.25-
@@ -36,8 +36,8 @@ ModelSpec basic_cnn_spec();
 constexpr int kAnyOutput = 0;
 
 struct AnalysisOptions {
-    int64_t memory_limit = -1;      // bytes; -1: memory_limit() at the time of the analysis
-    int classes = kClasses;         // scores the last layer must give (through a softmax); kAnyOutput: no check
+    int64_t memory_limit = -1;         // bytes; -1: memory_limit() at the time of the analysis
+    int classes = kClasses;            // scores the last layer must give (through a softmax); kAnyOutput: no check
     std::optional<Shape> input_shape;  // the data's images: a description stating another input is refused
 
     // A network of any output: a library model (the trainer checks it against the data).
@@ -52,7 +52,7 @@ struct LayerAnalysis {
     std::string name, class_name;
     std::optional<Shape> output;  // none after the first error (the layer refused for memory has one)
     int64_t params = 0, trainable_params = 0;
-    std::string error, field;     // one sentence naming the problem; the config key to blame
+    std::string error, field;  // one sentence naming the problem; the config key to blame
 };
 
 struct Analysis {
@@ -60,7 +60,7 @@ struct Analysis {
     Shape input{28, 28, 1, 3};
     std::vector<LayerAnalysis> layers;
     int64_t total_params = 0, trainable_params = 0;
-    double training_bytes = 0;   // estimate at kReferenceBatch (layers analysed so far, when refused)
+    double training_bytes = 0;  // estimate at kReferenceBatch (layers analysed so far, when refused)
     int64_t memory_limit = 0;
     // "" when the engine can build the model; else the first problem, naming its layer:
     // "conv2d_3 (Conv2D): a 5x5 'valid' window does not fit ...", or the description's own problem.

@@ -38,14 +38,16 @@ std::string activation_names() {  // "relu, softmax, sigmoid, tanh or linear"
     return s;
 }
 
-// An integer JSON value in [lo, hi]; anything else is refused, blaming `key`.
-int checked_int(const json& v, int lo, int hi, const char* key) {
-    if (!v.is_number_integer()) refuse(std::string(key) + " must be an integer, not " + brief(v), key);
+// An integer JSON value in [lo, hi]; anything else is refused, naming it `what` and blaming `field`.
+int checked_int(const json& v, int lo, int hi, const std::string& what, const char* field) {
+    if (!v.is_number_integer()) refuse(what + " must be an integer, not " + brief(v), field);
     if (v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t(hi) : v.get<int64_t>() > hi)
-        refuse(std::string(key) + " " + brief(v) + " is too large (at most " + std::to_string(hi) + ")", key);
-    if (v.get<int64_t>() < lo) refuse(std::string(key) + " must be at least " + std::to_string(lo) + " (got " + brief(v) + ")", key);
+        refuse(what + " " + brief(v) + " is too large (at most " + std::to_string(hi) + ")", field);
+    if (v.get<int64_t>() < lo)
+        refuse(what + " must be at least " + std::to_string(lo) + " (got " + brief(v) + ")", field);
     return static_cast<int>(v.get<int64_t>());
 }
+int checked_int(const json& v, int lo, int hi, const char* key) { return checked_int(v, lo, hi, key, key); }
 
 // Reads the fields a kind lists from its Keras config, checking each value.
 class ConfigReader final : public ConfigFields {
@@ -64,7 +66,8 @@ public:
         if (v->is_number_integer()) h = w = checked_int(*v, lo, hi, key);
         else if (v->is_array() && v->size() == 2 && (*v)[0].is_number_integer() && (*v)[1].is_number_integer())
             h = checked_int((*v)[0], lo, hi, key), w = checked_int((*v)[1], lo, hi, key);
-        else if (v->is_array() && v->size() == 1 && (*v)[0].is_number_integer()) h = w = checked_int((*v)[0], lo, hi, key);
+        else if (v->is_array() && v->size() == 1 && (*v)[0].is_number_integer())
+            h = w = checked_int((*v)[0], lo, hi, key);
         else refuse(std::string(key) + " must be an integer or a pair of integers, not " + brief(*v), key);
         return true;
     }
@@ -133,7 +136,9 @@ public:
     bool number(const char* key, double& value, Need) override { return put(key, value); }
     bool boolean(const char* key, bool& value) override { return put(key, value); }
     bool activation(const char* key, Activation& value) override { return put(key, activation_name(value)); }
-    bool padding(const char* key, Padding& value) override { return put(key, value == Padding::Same ? "same" : "valid"); }
+    bool padding(const char* key, Padding& value) override {
+        return put(key, value == Padding::Same ? "same" : "valid");
+    }
     bool data_format(const char* key) override { return put(key, "channels_last"); }
     bool initializer(const char* key, Initializer& value) override {
         return put(key, value == Initializer::GlorotUniform
@@ -158,15 +163,11 @@ bool read_input_shape(const json& config, std::optional<Shape>& input) {
         const bool has_batch = std::string(key) != "input_shape";
         std::vector<int> d;
         for (size_t i = has_batch ? 1 : 0; i < dims.size(); ++i) {
-            const json& x = dims[i];
-            if (!x.is_number_integer()) refuse(std::string(key) + " " + brief(dims) + " must give every dimension except the batch", key);
+            if (!dims[i].is_number_integer())
+                refuse(std::string(key) + " " + brief(dims) + " must give every dimension except the batch", key);
             const bool channels = d.size() == 2;
-            const std::string what = std::string(key) + (channels ? " channels" : " height/width");
-            if (x.is_number_unsigned() ? x.get<uint64_t>() > uint64_t(channels ? kMaxChannels : kMaxImageSide)
-                                       : x.get<int64_t>() > (channels ? kMaxChannels : kMaxImageSide))
-                refuse(what + " " + brief(x) + " is too large (at most " + std::to_string(channels ? kMaxChannels : kMaxImageSide) + ")", key);
-            if (x.get<int64_t>() < 1) refuse(what + " must be at least 1 (got " + brief(x) + ")", key);
-            d.push_back(static_cast<int>(x.get<int64_t>()));
+            d.push_back(checked_int(dims[i], 1, channels ? kMaxChannels : kMaxImageSide,
+                                    std::string(key) + (channels ? " channels" : " height/width"), key));
         }
         if (d.size() == 3) input = Shape{d[0], d[1], d[2], 3};
         else if (d.size() == 2) input = Shape{d[0], d[1], 1, 3};
@@ -225,7 +226,8 @@ bool read_layer(const json& entry, LayerSpec& spec, std::optional<Shape>& input)
     spec.class_name = entry["class_name"].get<std::string>();
     static const json no_config = json::object();
     const json& config = entry.contains("config") && !entry["config"].is_null() ? entry["config"] : no_config;
-    if (config.is_object() && config.contains("name") && config["name"].is_string()) spec.name = config["name"].get<std::string>();
+    if (config.is_object() && config.contains("name") && config["name"].is_string())
+        spec.name = config["name"].get<std::string>();
     else if (entry.contains("name") && entry["name"].is_string()) spec.name = entry["name"].get<std::string>();
     if (spec.class_name == "InputLayer") {
         if (config.is_object()) read_input_shape(config, input);
@@ -236,13 +238,15 @@ bool read_layer(const json& entry, LayerSpec& spec, std::optional<Shape>& input)
         read_input_shape(config, input);
         LayerPtr layer = make_layer(spec.class_name);
         if (!layer)
-            refuse("unknown layer class '" + cut(spec.class_name) + "' (supported: InputLayer, " + layer_classes() + ")",
-                   "class_name");
+            refuse(
+                "unknown layer class '" + cut(spec.class_name) + "' (supported: InputLayer, " + layer_classes() + ")",
+                "class_name");
         ConfigReader reader(config);
         layer->fields(reader);
         spec.layer = std::move(layer);
     } catch (const Refusal& e) {
-        spec.error = e.what(), spec.field = e.field;
+        spec.error = e.what();
+        spec.field = e.field;
     } catch (const json::exception& e) {  // a type no explicit check expected
         spec.error = std::string("has a value of an unexpected type (") + e.what() + ")";
     }
@@ -272,7 +276,8 @@ std::string summary_text(const Analysis& a) {
     text += double_rule + "\n";
     for (size_t i = 0; i < a.layers.size(); ++i) {
         const LayerAnalysis& l = a.layers[i];
-        row(l.name + " (" + l.class_name + ")", l.output ? l.output->str() : "?", l.output ? with_commas(l.params) : "?");
+        row(l.name + " (" + l.class_name + ")", l.output ? l.output->str() : "?",
+            l.output ? with_commas(l.params) : "?");
         if (i + 1 < a.layers.size()) text += "\n";
     }
     text += double_rule + "\n";

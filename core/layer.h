@@ -46,7 +46,7 @@ struct WeightSpec {
 // blocks of weights, gradients and shared scratch.
 struct Pass {
     int64_t batch = 0;
-    bool training = false;          // forward: Dropout masks (drawn from rng), moving statistics
+    bool training = false;  // forward: Dropout masks (drawn from rng), moving statistics
     Rng* rng = nullptr;
     const float* params = nullptr;  // trainable weights
     float* grads = nullptr;         // their gradients (backward)
@@ -130,7 +130,6 @@ public:
 protected:
     const float* weight(const Pass& p, size_t i) const { return p.params + weight_offsets[i]; }
     float* weight_grad(const Pass& p, size_t i) const { return p.grads + weight_offsets[i]; }
-    float* state(const Pass& p, size_t i) const { return p.state + weight_offsets[i]; }
 };
 
 using LayerPtr = std::unique_ptr<Layer>;

@@ -5,8 +5,8 @@
 
 namespace cnn {
 
-double softmax_cross_entropy(float* probs, float* dlogits, const float* logits, const uint8_t* labels,
-                             int64_t batch, int64_t classes, int64_t* correct) {
+double softmax_cross_entropy(float* probs, float* dlogits, const float* logits, const uint8_t* labels, int64_t batch,
+                             int64_t classes, int64_t* correct) {
     double loss = 0.0;
     const float inv_batch = 1.0f / static_cast<float>(batch);
     for (int64_t b = 0; b < batch; ++b) {

@@ -44,7 +44,9 @@ public:
     // Every weight, layer by layer in the order Keras saves them.
     const std::vector<ModelWeight>& weights() const { return weights_; }
     float* data(const ModelWeight& w) { return (w.spec.trainable ? params_ : non_trainable_).data() + w.offset; }
-    const float* data(const ModelWeight& w) const { return (w.spec.trainable ? params_ : non_trainable_).data() + w.offset; }
+    const float* data(const ModelWeight& w) const {
+        return (w.spec.trainable ? params_ : non_trainable_).data() + w.offset;
+    }
 
     // Each weight from its initializer (kernels glorot_uniform, biases zeros).
     void init_weights(Rng& rng);

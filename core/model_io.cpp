@@ -55,7 +55,8 @@ std::string inbound_name(const json& layer, const std::string& who) {
         }
     }
     if (names.size() != 1)
-        refuse("layer '" + who + "' has " + std::to_string(names.size()) + " inputs; only a chain of layers is supported");
+        refuse("layer '" + who + "' has " + std::to_string(names.size()) +
+               " inputs; only a chain of layers is supported");
     return names[0];
 }
 
@@ -74,7 +75,8 @@ std::vector<const json*> chain_of(const json& layers) {
         std::string from = inbound_name(l, name);
         by_name[name] = &l;
         if (from.empty()) {
-            if (!first.empty()) refuse("the model has several inputs ('" + first + "', '" + name + "'); only one is supported");
+            if (!first.empty())
+                refuse("the model has several inputs ('" + first + "', '" + name + "'); only one is supported");
             first = name;
         } else if (!next.emplace(from, name).second) {
             refuse("layer '" + from + "' feeds several layers; only a chain of layers is supported");
@@ -90,7 +92,6 @@ std::vector<const json*> chain_of(const json& layers) {
     if (ordered.size() != layers.size()) refuse("some layers are not connected to the model's input");
     return ordered;
 }
-
 
 // The description's layer list (a Sequential list, or a functional model's chain from its input)
 // into spec; a problem of the whole description is refused.
@@ -171,7 +172,8 @@ std::vector<std::string> weight_shard_paths_unchecked(const std::string& model_j
     for (const auto& group : root["weightsManifest"]) {
         if (!group.is_object()) refuse("model.json: each weightsManifest entry must be an object, not " + brief(group));
         if (!group.contains("paths")) continue;
-        if (!group["paths"].is_array()) refuse("model.json: weightsManifest paths must be a list, not " + brief(group["paths"]));
+        if (!group["paths"].is_array())
+            refuse("model.json: weightsManifest paths must be a list, not " + brief(group["paths"]));
         for (const auto& p : group["paths"]) {
             if (!p.is_string()) refuse("model.json: a weightsManifest path is not a string");
             paths.push_back(p.get<std::string>());
@@ -180,7 +182,8 @@ std::vector<std::string> weight_shard_paths_unchecked(const std::string& model_j
     return paths;
 }
 
-Model load_model_unchecked(const std::string& model_json, const std::vector<uint8_t>& weights, const AnalysisOptions& options) {
+Model load_model_unchecked(const std::string& model_json, const std::vector<uint8_t>& weights,
+                           const AnalysisOptions& options) {
     json root = parse_json(model_json, "model.json");
     if (!root.is_object() || !root.contains("modelTopology"))
         refuse("model.json has no modelTopology: is it a TF.js Layers model?");
@@ -201,15 +204,18 @@ Model load_model_unchecked(const std::string& model_json, const std::vector<uint
     for (const auto& group : root["weightsManifest"]) {
         if (!group.is_object()) refuse("model.json: each weightsManifest entry must be an object, not " + brief(group));
         if (!group.contains("weights")) continue;
-        if (!group["weights"].is_array()) refuse("model.json: weightsManifest weights must be a list, not " + brief(group["weights"]));
+        if (!group["weights"].is_array())
+            refuse("model.json: weightsManifest weights must be a list, not " + brief(group["weights"]));
         for (const auto& w : group["weights"]) {
             if (!w.is_object()) refuse("model.json: each weightsManifest weight must be an object, not " + brief(w));
             Stored s{"", {}, offset, 1};
             if (w.contains("name")) s.name = w["name"].is_string() ? w["name"].get<std::string>() : brief(w["name"]);
             static const json float32 = "float32", no_shape = json::array();
             const json& dtype = w.contains("dtype") ? w["dtype"] : float32;
-            if (dtype != "float32") refuse("weight '" + s.name + "' has dtype " + brief(dtype) + "; only float32 is supported");
-            if (w.contains("quantization")) refuse("weight '" + s.name + "' is quantized; only float32 weights are supported");
+            if (dtype != "float32")
+                refuse("weight '" + s.name + "' has dtype " + brief(dtype) + "; only float32 is supported");
+            if (w.contains("quantization"))
+                refuse("weight '" + s.name + "' is quantized; only float32 weights are supported");
             const json& shape = w.contains("shape") ? w["shape"] : no_shape;
             if (!shape.is_array()) refuse("weight '" + s.name + "' has a bad shape " + brief(shape));
             for (const auto& d : shape) {
@@ -225,8 +231,8 @@ Model load_model_unchecked(const std::string& model_json, const std::vector<uint
         }
     }
     if (offset != static_cast<int64_t>(weights.size()))
-        refuse("the weights file has " + std::to_string(weights.size()) + " bytes but model.json's weightsManifest describes " +
-               std::to_string(offset));
+        refuse("the weights file has " + std::to_string(weights.size()) +
+               " bytes but model.json's weightsManifest describes " + std::to_string(offset));
     // Only now, with the sizes known to agree, are the weights allocated.
     Model model(std::move(spec), options);
 
@@ -240,18 +246,21 @@ Model load_model_unchecked(const std::string& model_json, const std::vector<uint
     bool by_order = true;
     for (const auto& e : expected) by_order = by_order && !by_name.count(e.name);
     if (by_order && stored.size() != expected.size())
-        refuse("model.json stores " + std::to_string(stored.size()) + " weights but the model has " + std::to_string(expected.size()));
+        refuse("model.json stores " + std::to_string(stored.size()) + " weights but the model has " +
+               std::to_string(expected.size()));
     for (size_t i = 0; i < expected.size(); ++i) {
         const ModelWeight& e = expected[i];
         const Stored* s = by_order ? &stored[i] : (by_name.count(e.name) ? by_name[e.name] : nullptr);
         if (!s) refuse("model.json has no weight named '" + e.name + "'");
         if (s->shape != e.spec.shape)
-            refuse("weight '" + s->name + "' has shape " + shape_str(s->shape) + " but layer needs " + shape_str(e.spec.shape));
+            refuse("weight '" + s->name + "' has shape " + shape_str(s->shape) + " but layer needs " +
+                   shape_str(e.spec.shape));
         float* dst = model.data(e);
         std::memcpy(dst, weights.data() + s->byte_offset, 4 * s->count);
         for (int64_t k = 0; k < s->count; ++k)
             if (!std::isfinite(dst[k]))
-                refuse("weight '" + s->name + "' holds a non-finite value (" + std::to_string(dst[k]) + ") at index " + std::to_string(k));
+                refuse("weight '" + s->name + "' holds a non-finite value (" + std::to_string(dst[k]) + ") at index " +
+                       std::to_string(k));
     }
     return model;
 }

@@ -16,8 +16,8 @@ struct Refusal : std::invalid_argument {
 [[noreturn]] inline void refuse(const std::string& why, const std::string& field = "") { throw Refusal(why, field); }
 
 // The numbers a message quotes.
-std::string format_number(double v);  // shortest exact-enough form: "0.25", "1e+300"
-std::string with_commas(int64_t n);   // "1,676,266"
+std::string format_number(double v);     // shortest exact-enough form: "0.25", "1e+300"
+std::string with_commas(int64_t n);      // "1,676,266"
 std::string format_bytes(double bytes);  // "12.3 MiB", "1.5 GiB"
 
 }  // namespace cnn

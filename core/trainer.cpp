@@ -15,9 +15,10 @@ namespace cnn {
 void check_compatible(const Model& model, const Dataset& data, const char* what) {
     const Shape& in = model.input_shape();
     if (in.h != data.rows || in.w != data.cols || in.c != 1)
-        refuse(std::string("the ") + what + " images are " + std::to_string(data.rows) + "x" + std::to_string(data.cols) +
-               " but the model '" + model.name() + "' expects " + in.str() + " inputs");
-    if (const std::string problem = output_problem(model.output_shape(), model.ends_with_softmax(), kClasses); !problem.empty())
+        refuse(std::string("the ") + what + " images are " + std::to_string(data.rows) + "x" +
+               std::to_string(data.cols) + " but the model '" + model.name() + "' expects " + in.str() + " inputs");
+    if (const std::string problem = output_problem(model.output_shape(), model.ends_with_softmax(), kClasses);
+        !problem.empty())
         refuse(problem);
 }
 
@@ -26,8 +27,8 @@ void check_training(const TrainConfig& c) {
         refuse("batch size must be between " + std::to_string(kMinBatchSize) + " and " + std::to_string(kMaxBatchSize) +
                " (got " + std::to_string(c.batch_size) + ")");
     if (c.epochs < kMinEpochs || c.epochs > kMaxEpochs)
-        refuse("epochs must be between " + std::to_string(kMinEpochs) + " and " + std::to_string(kMaxEpochs) + " (got " +
-               std::to_string(c.epochs) + ")");
+        refuse("epochs must be between " + std::to_string(kMinEpochs) + " and " + std::to_string(kMaxEpochs) +
+               " (got " + std::to_string(c.epochs) + ")");
     check_optimizer(c.optimizer);
 }
 
@@ -36,8 +37,9 @@ Trainer::Trainer(Model& model, const Dataset& train, TrainConfig config)
     check_compatible(model, train, "training");
     check_training(config_);
     if (const double bytes = model.training_bytes(config_.batch_size); bytes > double(memory_limit()))
-        refuse("training '" + model.name() + "' at batch size " + std::to_string(config_.batch_size) + " would need about " +
-               format_bytes(bytes) + "; the limit is " + format_bytes(double(memory_limit())) + ": use a smaller batch");
+        refuse("training '" + model.name() + "' at batch size " + std::to_string(config_.batch_size) +
+               " would need about " + format_bytes(bytes) + "; the limit is " + format_bytes(double(memory_limit())) +
+               ": use a smaller batch");
     const int64_t in = model.input_shape().size(), classes = model.output_shape().c;
     x_.resize(config_.batch_size * in);
     y_.resize(config_.batch_size);
@@ -137,8 +139,8 @@ StepStats Trainer::run(int64_t steps) {
 Evaluation evaluate(Model& model, const Dataset& data, int64_t limit, int64_t offset, int64_t batch) {
     check_compatible(model, data, "test");
     if (offset < 0 || offset >= data.count || limit < 0)
-        refuse("evaluate: images from " + std::to_string(offset) + " are outside the " +
-                                    std::to_string(data.count) + " test images");
+        refuse("evaluate: images from " + std::to_string(offset) + " are outside the " + std::to_string(data.count) +
+               " test images");
     Evaluation e;
     e.offset = offset;
     e.count = limit > 0 ? std::min(limit, data.count - offset) : data.count - offset;

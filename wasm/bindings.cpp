@@ -47,8 +47,7 @@ auto guarded(Fn&& fn) -> decltype(fn()) {
 
 template <class T>
 std::vector<T> copy_typed_array(const val& array, const char* what) {
-    if (array.isUndefined() || array.isNull() || !array["length"].as<bool>())
-        throw std::invalid_argument(std::string(what) + " is empty");
+    if (array.isUndefined() || array.isNull() || !array["length"].as<bool>()) refuse(std::string(what) + " is empty");
     std::vector<T> out(array["length"].as<size_t>());
     val(emscripten::typed_memory_view(out.size(), out.data())).template call<void>("set", array);
     return out;
@@ -76,7 +75,9 @@ AnalysisOptions engine_options() { return AnalysisOptions{}; }
 }  // namespace
 
 // Module.analyse(configJson, optionsJson) → the analysis as JSON (core/analysis.h); never throws.
-std::string analyse_network(const std::string& config, const std::string& options) { return analyse_json(config, options); }
+std::string analyse_network(const std::string& config, const std::string& options) {
+    return analyse_json(config, options);
+}
 
 // Module.limits() → the engine's bounds as JSON (core/limits.h).
 std::string engine_limits() { return limits_json(); }
@@ -95,7 +96,8 @@ public:
     void buildModel(const std::string& config, double seed) {
         guarded([&] {
             fit_memory_limit();
-            auto model = std::make_unique<Model>(config.empty() ? basic_cnn_spec() : read_model_config(config), engine_options());
+            auto model = std::make_unique<Model>(config.empty() ? basic_cnn_spec() : read_model_config(config),
+                                                 engine_options());
             seed_ = static_cast<uint64_t>(seed);
             Rng rng(seed_);
             model->init_weights(rng);
@@ -147,7 +149,7 @@ public:
 
     std::string train(int steps) {
         return guarded([&] {
-            if (train_.count == 0) throw std::invalid_argument("no training data: load the training set first");
+            if (train_.count == 0) refuse("no training data: load the training set first");
             if (!trainer_) {
                 fit_memory_limit();
                 trainer_ = std::make_unique<Trainer>(*model_, train_, config_);
@@ -177,7 +179,7 @@ public:
     // Test images [offset, offset + limit) (limit 0 = to the end), so the worker can evaluate in slices.
     std::string evaluate(int limit, int offset) {
         return guarded([&] {
-            if (test_.count == 0) throw std::invalid_argument("no test data: load the test set first");
+            if (test_.count == 0) refuse("no test data: load the test set first");
             Evaluation e = cnn::evaluate(*model_, test_, limit, offset);
             json wrong = json::array();
             for (const auto& m : e.misclassified)
@@ -200,8 +202,8 @@ public:
     val layerOutput(int index, val pixels) {
         return guarded([&] {
             if (index < 0 || index >= static_cast<int>(model_->layers().size()))
-                throw std::invalid_argument("layerOutput: layer " + std::to_string(index) + " does not exist (the model has " +
-                                            std::to_string(model_->layers().size()) + " layers)");
+                refuse("layerOutput: layer " + std::to_string(index) + " does not exist (the model has " +
+                       std::to_string(model_->layers().size()) + " layers)");
             std::vector<float> x = input_image(pixels);
             model_->forward(x.data(), 1, false);
             const Shape& s = model_->layers()[index]->out;
@@ -256,8 +258,8 @@ private:
         std::vector<float> x = copy_typed_array<float>(pixels, "the image");
         const int64_t want = model_->input_shape().size();
         if (static_cast<int64_t>(x.size()) != want)
-            throw std::invalid_argument("the image has " + std::to_string(x.size()) + " values but the model expects " +
-                                        std::to_string(want) + " " + model_->input_shape().str());
+            refuse("the image has " + std::to_string(x.size()) + " values but the model expects " +
+                   std::to_string(want) + " " + model_->input_shape().str());
         return x;
     }
 

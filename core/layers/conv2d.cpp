@@ -44,9 +44,8 @@ void conv2d_forward(float* y, const float* x, const float* kernel, const float* 
 
 // dz [B, OH, OW, F] is the gradient before the activation. dx may be null (first layer).
 // col, dcol: scratch of the forward's size each.
-void conv2d_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x,
-                     const float* kernel, int64_t batch, const ConvGeometry& g, int filters, float* col,
-                     float* dcol) {
+void conv2d_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x, const float* kernel,
+                     int64_t batch, const ConvGeometry& g, int filters, float* col, float* dcol) {
     const int64_t in_size = g.in_pixels() * g.channels, pixels = g.out_pixels(), K = g.patch_size();
     const int64_t chunk = chunk_images(g);
     for (int64_t b0 = 0; b0 < batch; b0 += chunk) {
@@ -95,7 +94,8 @@ public:
     const char* width_field() const override { return "filters"; }
 
     Shape connect(const Shape& in) override {
-        if (dilation_h_ != 1 || dilation_w_ != 1) refuse("dilation_rate other than 1 is not supported", "dilation_rate");
+        if (dilation_h_ != 1 || dilation_w_ != 1)
+            refuse("dilation_rate other than 1 is not supported", "dilation_rate");
         g_ = window_geometry(in, kernel_h_, kernel_w_, stride_h_, stride_w_, padding_, "kernel_size");
         return {g_.out_h, g_.out_w, filters_, 3};
     }

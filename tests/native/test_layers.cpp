@@ -98,7 +98,8 @@ void check_gradients(ModelSpec spec, int batch, int per_layer = 6, float h = 1e-
                 m.params()[index] = saved;
                 ok = ok || close((up - down) / (2.0 * step)) || close((up - at) / step) || close((at - down) / step);
             }
-            CHECK_MESSAGE(ok, w.name << "[" << index - w.offset << "]: numeric " << (up - down) / (h / 2) << " analytic " << got);
+            CHECK_MESSAGE(
+                ok, w.name << "[" << index - w.offset << "]: numeric " << (up - down) / (h / 2) << " analytic " << got);
         }
     }
 }
@@ -122,10 +123,14 @@ TEST_CASE("'same' padding puts the odd pixel at the bottom/right (TensorFlow's s
 }
 
 TEST_CASE("output sizes follow Keras for valid and same, strides 1 and 2, odd and even inputs") {
-    struct Case { int in, k, s; const char* padding; int out; };
-    for (auto c : {Case{28, 3, 1, "same", 28}, Case{28, 3, 1, "valid", 26}, Case{7, 3, 2, "same", 4},
-                   Case{7, 3, 2, "valid", 3}, Case{6, 2, 2, "valid", 3}, Case{5, 2, 2, "same", 3},
-                   Case{5, 2, 2, "valid", 2}}) {
+    struct Case {
+        int in, k, s;
+        const char* padding;
+        int out;
+    };
+    for (auto c :
+         {Case{28, 3, 1, "same", 28}, Case{28, 3, 1, "valid", 26}, Case{7, 3, 2, "same", 4}, Case{7, 3, 2, "valid", 3},
+          Case{6, 2, 2, "valid", 3}, Case{5, 2, 2, "same", 3}, Case{5, 2, 2, "valid", 2}}) {
         Model m(model_of({c.in, c.in, 2}, {conv(3, c.k, c.s, c.padding)}));
         CHECK(m.output_shape() == Shape{c.out, c.out, 3, 3});
     }
@@ -144,8 +149,9 @@ TEST_CASE("conv2d (im2col + GEMM) matches a direct convolution") {
                     for (int f = 0; f < 7; ++f) bias[f] = rng.uniform(-1, 1);
                     auto x = test::random_vector(m.input_shape().size(), rng);
                     const float* y = m.forward(x.data(), 1, false);
-                    const ConvGeometry g = make_conv_geometry(size, size, 3, k, k, stride, stride,
-                                                              padding == std::string("same") ? Padding::Same : Padding::Valid);
+                    const ConvGeometry g =
+                        make_conv_geometry(size, size, 3, k, k, stride, stride,
+                                           padding == std::string("same") ? Padding::Same : Padding::Valid);
                     auto want = conv2d_reference(x, g, 7, kernel, bias);
                     REQUIRE(int64_t(want.size()) == m.output_shape().size());
                     for (size_t i = 0; i < want.size(); ++i) REQUIRE(y[i] == doctest::Approx(want[i]).epsilon(1e-5));
@@ -230,8 +236,8 @@ TEST_CASE("conv2d gradients: valid/same x stride 1/2 x odd/even sizes") {
                     CAPTURE(k);
                     CAPTURE(stride);
                     // Two convs, so the first one's gradient flows through the second's dx.
-                    check_gradients(model_of({size, size, 2}, {conv(3, k, stride, padding, "tanh"), conv(2, k, 1, "same"),
-                                                               flatten(), dense(3)}),
+                    check_gradients(model_of({size, size, 2}, {conv(3, k, stride, padding, "tanh"),
+                                                               conv(2, k, 1, "same"), flatten(), dense(3)}),
                                     2);
                 }
 }
@@ -242,16 +248,17 @@ TEST_CASE("max pooling gradients: valid/same x stride 1/2 x odd/even sizes") {
             for (int size : {5, 6}) {
                 CAPTURE(size);
                 CAPTURE(stride);
-                check_gradients(model_of({size, size, 1}, {conv(3, 3, 1, "same"), pool(2, stride, padding), flatten(), dense(2)}),
-                                2, 6, 1e-3f);
+                check_gradients(
+                    model_of({size, size, 1}, {conv(3, 3, 1, "same"), pool(2, stride, padding), flatten(), dense(2)}),
+                    2, 6, 1e-3f);
             }
 }
 
 TEST_CASE("dense, dropout, flatten and every activation pass gradients") {
     for (const char* act : {"linear", "relu", "sigmoid", "tanh", "softmax"}) {
         CAPTURE(act);
-        check_gradients(model_of({3, 3, 2}, {conv(4, 3, 1, "same"), activation(act), flatten(), dense(6, act), dropout(0.5),
-                                             dense(4)}),
+        check_gradients(model_of({3, 3, 2}, {conv(4, 3, 1, "same"), activation(act), flatten(), dense(6, act),
+                                             dropout(0.5), dense(4)}),
                         3, 6, 1e-3f);
     }
 }

@@ -70,7 +70,8 @@ TEST_CASE("bad model descriptions name the problem") {
                          "Dense 'dense': unknown activation 'gelu' (expected relu, softmax, sigmoid, tanh or linear)"));
     CHECK(test::contains(refusal(R"([{"class_name": "Conv2D", "config": {"filters": 3, "kernel_size": "big"}}])"),
                          "kernel_size must be an integer or a pair of integers"));
-    CHECK(test::contains(refusal(R"([{"class_name": "Dense", "config": {}}])"), "Dense 'dense': the config has no 'units'"));
+    CHECK(test::contains(refusal(R"([{"class_name": "Dense", "config": {}}])"),
+                         "Dense 'dense': the config has no 'units'"));
 }
 
 TEST_CASE("save → load is bit-exact and predicts the same") {

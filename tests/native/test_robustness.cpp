@@ -166,8 +166,9 @@ TEST_CASE("model files: wrong JSON and unexpected types are refused, never throw
     CHECK(test::contains(config_error("[1e999]"), "the model description is not valid JSON"));
     CHECK(test::contains(load_error(replaced(good.model_json, R"("units":10)", R"("units":1e999)"), good.weights), "is not valid JSON"));
     // Values of the wrong JSON type.
-    CHECK(test::contains(load_error(replaced(good.model_json, R"("use_bias":true)", R"("use_bias":"yes")"), good.weights),
-                         "Dense 'dense': use_bias must be true or false, not \"yes\""));
+    CHECK(
+        test::contains(load_error(replaced(good.model_json, R"("use_bias":true)", R"("use_bias":"yes")"), good.weights),
+                       "Dense 'dense': use_bias must be true or false, not \"yes\""));
     CHECK(test::contains(load_error(replaced(good.model_json, R"("weightsManifest":[)", R"("weightsManifest":[1,)"), good.weights),
                          "each weightsManifest entry must be an object, not 1"));
     CHECK(test::contains(test::error_of([] { weight_shard_paths(R"({"weightsManifest": [{"paths": "weights.bin"}]})"); }),
@@ -241,8 +242,9 @@ TEST_CASE("architectures: absurd sizes are refused up front, huge ones with the 
     CHECK(test::contains(config_error(R"([{"class_name": "Conv2D", "config": {"filters": 60000, "kernel_size": 3, "padding": "same"}}])"),
                          "would need about"));
     // Values past what any size computation could hold (they used to overflow 64 bits).
-    CHECK(test::contains(config_error(R"([{"class_name": "Conv2D", "config": {"filters": 2000000000, "kernel_size": 3}}])"),
-                         "Conv2D 'conv2d': filters 2000000000 is too large (at most 65536)"));
+    CHECK(test::contains(
+        config_error(R"([{"class_name": "Conv2D", "config": {"filters": 2000000000, "kernel_size": 3}}])"),
+        "Conv2D 'conv2d': filters 2000000000 is too large (at most 65536)"));
     CHECK(test::contains(config_error(R"([{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": [2000000000, 3]}}])"),
                          "kernel_size 2000000000 is too large (at most 4096)"));
     CHECK(test::contains(config_error(R"([{"class_name": "MaxPooling2D", "config": {"pool_size": 2, "strides": 99999}}])"),
@@ -455,4 +457,33 @@ TEST_CASE("cnn CLI: broken model files and absurd architectures are one error li
     write_bytes(images, idx(8, {2, 28, 28}, 2 * 784));
     check_refused(run_cli("predict --model '" + model.string() + "' --images '" + images.string() + "'", dir),
                   "images are 28x28 but the model expects (None, 4, 4, 1)");
+}
+
+TEST_CASE("cnn summary --json prints the engine's analysis, and exits 1 for a model it cannot train") {
+    REQUIRE_MESSAGE(fs::exists(cli_path()), cli_path() << " is missing: build the cnn target");
+    TempDir dir;
+    const Run basic = run_cli("summary --json", dir);
+    CHECK(basic.code == 0);
+    CHECK(basic.err == "");
+    const test::json analysis = test::json::parse(basic.out);
+    CHECK(analysis["valid"] == true);
+    CHECK(analysis["total_params"] == 1676266);
+    CHECK(analysis["summary"] == Model(basic_cnn_spec()).summary());
+
+    const fs::path config = dir.path / "config.json";
+    std::ofstream(config) << test::config_of({28, 28, 1}, {test::flatten(), test::dense(7, "softmax")});
+    const Run json_run = run_cli("summary --json --model '" + config.string() + "'", dir);
+    check_refused(
+        json_run,
+        "config.json: Dense 'dense': the last layer must give 10 numbers, one per class, but gives (None, 7)");
+    const test::json refused = test::json::parse(json_run.out);
+    CHECK(refused["valid"] == false);
+    CHECK(refused["layers"][1]["field"] == "units");
+    // The table shows what the model is, then the refusal.
+    const Run table = run_cli("summary --model '" + config.string() + "'", dir);
+    check_refused(table, "the last layer must give 10 numbers");
+    CHECK(test::contains(table.out, " dense (Dense)                   (None, 7)                 5,495\n"));
+    const Run flag_with_value = run_cli("summary --json 1", dir);  // --json takes no value
+    CHECK(flag_with_value.code == 1);
+    CHECK(test::contains(flag_with_value.err, "cnn summary: unexpected argument '1'"));
 }

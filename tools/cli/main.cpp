@@ -252,8 +252,9 @@ int train(const Args& a) {
         const int64_t in_epoch = (s.step - 1) % s.steps_per_epoch + 1;
         if (tty || in_epoch == s.steps_per_epoch || in_epoch % 500 == 0)
             std::printf("%sepoch %lld/%lld  step %lld/%lld  loss %.4f  accuracy %.2f%%  %.0f img/s%s", tty ? "\r" : "",
-                        (long long)s.epoch + 1, (long long)config.epochs, (long long)in_epoch, (long long)s.steps_per_epoch,
-                        s.epoch_loss, 100.0 * s.epoch_accuracy, s.images_per_sec, tty ? "" : "\n");
+                        (long long)s.epoch + 1, (long long)config.epochs, (long long)in_epoch,
+                        (long long)s.steps_per_epoch, s.epoch_loss, 100.0 * s.epoch_accuracy, s.images_per_sec,
+                        tty ? "" : "\n");
         std::fflush(stdout);
         if (in_epoch == s.steps_per_epoch) {
             if (tty) std::printf("\n");
@@ -264,10 +265,11 @@ int train(const Args& a) {
         }
     }
     char metadata[256];
-    std::snprintf(metadata, sizeof metadata,
-                  "{\"test_accuracy\": %.4f, \"epochs\": %lld, \"optimizer\": \"%s\", \"seed\": %llu, \"train_images\": %lld}",
-                  last.accuracy, (long long)config.epochs, optimizer_name(config.optimizer.kind), (unsigned long long)config.seed,
-                  (long long)train_set.count);
+    std::snprintf(
+        metadata, sizeof metadata,
+        "{\"test_accuracy\": %.4f, \"epochs\": %lld, \"optimizer\": \"%s\", \"seed\": %llu, \"train_images\": %lld}",
+        last.accuracy, (long long)config.epochs, optimizer_name(config.optimizer.kind), (unsigned long long)config.seed,
+        (long long)train_set.count);
     SavedModel saved = save_model(model, metadata);
     write_file(out / "model.json", saved.model_json.data(), saved.model_json.size());
     write_file(out / kWeightsFileName, saved.weights.data(), saved.weights.size());
