@@ -113,7 +113,7 @@ public:
                        activation_.applied(), p.col);
     }
     void backward(const Pass& p, const float* x, const float* y, float* dy, float* dx) override {
-        activation_.backward(dy, dy, y, p.batch * g_.out_pixels(), filters_);
+        activation_.backward(dy, dy, y, p.batch * g_.out_pixels(), filters_);  // dz = act'(y) ⊙ dy, the forward in reverse
         conv2d_backward(dx, weight_grad(p, kKernel), use_bias_ ? weight_grad(p, kBias) : nullptr, dy, x,
                         weight(p, kKernel), p.batch, g_, filters_, p.col, p.dcol);
     }

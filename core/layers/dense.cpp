@@ -52,7 +52,7 @@ public:
                       activation_.applied());
     }
     void backward(const Pass& p, const float* x, const float* y, float* dy, float* dx) override {
-        activation_.backward(dy, dy, y, p.batch, units_);
+        activation_.backward(dy, dy, y, p.batch, units_);  // dz = act'(y) ⊙ dy, the forward in reverse
         dense_backward(dx, weight_grad(p, kKernel), use_bias_ ? weight_grad(p, kBias) : nullptr, dy, x,
                        weight(p, kKernel), p.batch, in.c, units_);
     }
