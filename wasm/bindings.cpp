@@ -105,8 +105,14 @@ public:
         });
     }
 
-    // The analysis of the model in use (the JSON of Module.analyse).
-    std::string summary() const { return model_->analysis().to_json(); }
+    // The analysis of the model in use (the JSON of Module.analyse), without the verdict: the
+    // engine built this model, so it is valid.
+    std::string summary() const {
+        json analysis = json::parse(model_->analysis().to_json());
+        analysis.erase("valid");
+        analysis.erase("error");
+        return analysis.dump();
+    }
 
     std::string topology() const { return model_topology_json(*model_); }
 
