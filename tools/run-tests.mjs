@@ -10,10 +10,12 @@
 //   asan     the same under AddressSanitizer + UndefinedBehaviorSanitizer (build/native-asan)
 //   fuzz     a short libFuzzer run of each target in tools/fuzz (clang, ASan + UBSan; build/fuzz)
 //   wasm     emcmake cmake --preset wasm, build (public/wasm), then `node --test` on tests/wasm/
-//   browser  node tools/prepare-data.mjs (public/data), `vite build` (dist/), then `node --test` on
-//            tests/browser/. The runner only builds the page: a test file that needs a server
-//            starts its own `vite preview` on a free port with tests/browser/server.mjs and stops
-//            it when done; Chromium is driven with playwright-core from /usr/bin/chromium.
+//   browser  the type check of web/ (tsc -p web, tsc -p web/workers), node tools/prepare-data.mjs
+//            (public/data), `vite build` (dist/), then `node --test` on tests/web/ (unit tests of the
+//            page's modules) and tests/browser/. The runner only builds the page: a test file
+//            that needs a server starts its own `vite preview` on a free port with
+//            tests/browser/server.mjs and stops it when done; Chromium is driven with
+//            playwright-core from /usr/bin/chromium.
 //
 // Test files are those node's test runner picks up by name (*.test.mjs, *-test.js, test-*.js,
 // ...); other modules in the folders are shared code. A suite whose folder has no test files is
@@ -184,8 +186,13 @@ const suites = {
   browser: {
     label: 'browser (node --test)',
     async run() {
-      const files = testFiles('tests/browser');
-      if (!files.length) return { skip: true, note: 'tests/browser/ has no test files yet' };
+      const files = [...testFiles('tests/web'), ...testFiles('tests/browser')];
+      if (!files.length) return { skip: true, note: 'tests/web/ and tests/browser/ have no test files yet' };
+      // The page's JavaScript, type-checked from its JSDoc: the page, then the workers.
+      const tsc = 'node_modules/typescript/bin/tsc';
+      if (!(await steps([process.execPath, tsc, '-p', 'web'], [process.execPath, tsc, '-p', 'web/workers']))) {
+        return { failed: 1, note: 'type check failed (tsc -p web, tsc -p web/workers)' };
+      }
       if (!(await buildWasm())) return { failed: 1, note: 'not run: wasm build failed' };
       const built = await steps(
         [process.execPath, 'tools/prepare-data.mjs'],

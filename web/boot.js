@@ -1,3 +1,4 @@
+// @ts-check
 // The page's entry point: it loads main.js, and with it every module of the page, itself, so a
 // page that cannot start says why in its error line instead of staying at "Loading the model…".
 
@@ -12,5 +13,6 @@ try {
 }
 
 import('./main.js').catch((err) => {
-  document.getElementById('error').textContent = `The page could not start in this browser: ${err?.message ?? err}`;
+  const error = document.getElementById('error');
+  if (error) error.textContent = `The page could not start in this browser: ${err?.message ?? err}`;
 });

@@ -1,14 +1,12 @@
 // Bringing your own data: Fashion-MNIST's four IDX files (Debian's dataset-fashion-mnist, which
 // `tools/setup.sh --test` installs) loaded through the file picker, renamed classes, training,
-// evaluation and classification with the new names. Also the DOM-free IDX helpers (web/idx.js).
-// Run by `node --test tests/browser/`.
+// evaluation and classification with the new names. Run by `node --test tests/browser/`.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import zlib from 'node:zlib';
 import { usePlaygroundPage, waitForAnswer } from './server.mjs';
-import { CLASS_PRESETS, describeIdx, pairDataFiles, gunzip } from '../../web/idx.js';
+import { CLASS_PRESETS } from '../../web/shared/idx.js';
 
 /** The package's IDX files, found where dpkg says they are. */
 function fashionFiles() {
@@ -22,50 +20,6 @@ function fashionFiles() {
   assert.equal(files.length, 4, `four IDX files in dataset-fashion-mnist: ${files.join(', ')}`);
   return files;
 }
-
-const idx = (magic, dims, body) => {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt32BE(magic, 0);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  return new Uint8Array(Buffer.concat([header, Buffer.from(body)]));
-};
-
-describe('IDX files (web/idx.js)', () => {
-  const images = (n) => idx(0x803, [n, 2, 2], new Uint8Array(n * 4));
-  const labels = (n) => idx(0x801, [n], new Uint8Array(n));
-
-  it('reads the headers and refuses what is not IDX', () => {
-    assert.deepEqual(describeIdx(images(3)), { kind: 'images', count: 3, rows: 2, cols: 2 });
-    assert.deepEqual(describeIdx(labels(5)), { kind: 'labels', count: 5, rows: 0, cols: 0 });
-    assert.throws(() => describeIdx(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), 'x.bin'), /x.bin is not an IDX/);
-    assert.throws(() => describeIdx(images(3).subarray(0, 20), 'short'), /short: 3 images/);
-  });
-
-  it('pairs four files by name, else by size, and checks the counts agree', () => {
-    const named = pairDataFiles([
-      { name: 'test-labels', bytes: labels(4) }, { name: 'train-images', bytes: images(4) },
-      { name: 'train-labels', bytes: labels(4) }, { name: 't10k-images', bytes: images(4) },
-    ]);
-    assert.equal(named.train.images.name, 'train-images');
-    assert.equal(named.test.labels.name, 'test-labels');
-    const bySize = pairDataFiles([
-      { name: 'a', bytes: images(2) }, { name: 'b', bytes: labels(6) }, { name: 'c', bytes: images(6) }, { name: 'd', bytes: labels(2) },
-    ]);
-    assert.equal(bySize.train.images.name, 'c');
-    assert.equal(bySize.test.labels.name, 'd');
-    assert.throws(() => pairDataFiles([
-      { name: 'train-i', bytes: images(4) }, { name: 'train-l', bytes: labels(3) },
-      { name: 'test-i', bytes: images(2) }, { name: 'test-l', bytes: labels(2) },
-    ]), /has 4 images but train-l has 3 labels/);
-    assert.throws(() => pairDataFiles([{ name: 'a', bytes: images(1) }]), /four IDX files/);
-  });
-
-  it('decompresses gzip and passes raw bytes through', async () => {
-    const raw = labels(7);
-    assert.deepEqual(await gunzip(new Uint8Array(zlib.gzipSync(raw))), raw);
-    assert.equal(await gunzip(raw), raw);
-  });
-});
 
 describe('bringing your own data: Fashion-MNIST', () => {
   let page, problems;

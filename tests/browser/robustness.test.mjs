@@ -6,7 +6,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import {
   usePlaygroundPage, waitForReady, drawDigit, clearPad, waitForAnswer, readProbabilities,
@@ -63,20 +62,16 @@ describe('bad input in the page', () => {
   usePlaygroundPage((opened) => ({ page, problems } = opened));
 
   it('refuses broken IDX files chosen as your own data, naming the file and the problem', async () => {
+    // One case of each place that decides (the full lists: tests/web/shared/idx.test.mjs and the
+    // engine's tests/native/test_dataset.cpp): the page's header reader, the training worker, the engine.
     await page.locator('#own-data summary').click();
     const cases = [
       [{ 'train-images-idx3-ubyte': Buffer.alloc(0) }, /train-images-idx3-ubyte is too short to be an IDX file/],
-      // The magic number written little-endian.
-      [{ 'train-labels-idx1-ubyte': Buffer.from([1, 8, 0, 0, 6, 0, 0, 0, 3, 3, 3, 3, 3, 3]) }, /train-labels-idx1-ubyte is not an IDX image or label file/],
-      [{ 'train-images-idx3-ubyte': images(6).subarray(0, 1000) }, /train-images-idx3-ubyte: 6 images of 28×28 announced, the file is shorter/],
-      [{ 't10k-labels-idx1-ubyte': labels(2, 12) }, /labels go up to 12/],
+      [{ 'train-labels-idx1-ubyte': labels(5) }, /has 6 images but train-labels-idx1-ubyte has 5 labels/],
+      [{ 't10k-labels-idx1-ubyte': labels(2, 12) }, /test labels: label 12 of image 0 is outside 0-9/],
       [{ 'train-images-idx3-ubyte': images(6, 32, 32) }, /32×32 images; the page works with 28×28 images/],
       [{ 'train-images-idx3-ubyte': Buffer.concat([images(6), Buffer.alloc(5)]) }, /train images: has 5 bytes after the 6 images/],
-      [{ 'train-labels-idx1-ubyte': labels(5) }, /has 6 images but train-labels-idx1-ubyte has 5 labels/],
-      [{ 't10k-images-idx3-ubyte': images(0), 't10k-labels-idx1-ubyte': labels(0) }, /holds no images/],
-      [{ 'train-labels-idx1-ubyte': images(6) }, /Need two image files and two label files/],
       [{ 'train-images-idx3-ubyte.gz': corruptGzip }, /train-images-idx3-ubyte.gz could not be decompressed/],
-      [{ 'train-labels-idx1-ubyte.gz': zlib.gzipSync(labels(6)).subarray(0, 20) }, /train-labels-idx1-ubyte.gz could not be decompressed/],
     ];
     for (const [change, expected] of cases) {
       const files = dataFiles(change).filter((f) => !(f.name.endsWith('.gz') ? false : `${f.name}.gz` in change));
@@ -117,19 +112,12 @@ describe('bad input in the page', () => {
     const modelJson = fs.readFileSync(path.join(shippedDir, 'model.json'), 'utf8');
     const weights = fs.readFileSync(path.join(shippedDir, 'weights.bin'));
     const statusBefore = await text(page, 'model-status');
-    const nanWeights = Buffer.from(weights);
-    nanWeights.writeFloatLE(NaN, 4 * 100);
-    const infWeights = Buffer.from(weights);
-    infWeights.writeFloatLE(-Infinity, weights.length - 4);
     const json = (s) => Buffer.from(s);
+    // The page reads the manifest, the engine the rest (its full list: tests/native/test_robustness.cpp).
     const cases = [
       [json(modelJson.slice(0, 500)), weights, /model.json is not valid JSON/],
       [json(modelJson), weights.subarray(0, 1000), /the weights file has 1000 bytes but model.json's weightsManifest describes 6705064/],
-      [json(modelJson), nanWeights, /weight 'conv2d\/kernel' holds a non-finite value \(nan\) at index 100/],
-      [json(modelJson), infWeights, /weight 'dense_1\/bias' holds a non-finite value \(-inf\)/],
       [json(modelJson.replace('"class_name":"Flatten"', '"class_name":"LSTM"')), weights, /unknown layer class 'LSTM'/],
-      [json(modelJson.replace('"activation":"softmax"', '"activation":"gelu"')), weights, /unknown activation 'gelu'/],
-      [json(modelJson.replace('"shape":[3,3,1,32]', '"shape":[3,3,32,1]')), weights, /has shape \[3, 3, 32, 1\] but layer needs \[3, 3, 1, 32\]/],
     ];
     for (const [jsonBytes, weightBytes, expected] of cases) {
       await clearShownError(page);

@@ -1,5 +1,6 @@
 // `npm run bench -- --browser`: the page's own training worker (the file `vite build` emits for
-// web/worker.js) in headless Chromium, driven through its message protocol (web/protocol.js)
+// web/workers/trainer.js) in headless Chromium, driven through its message protocol
+// (web/shared/protocol.js)
 // rather than through the page's buttons, so the test accuracy can be polled without the page's
 // UI in the way:
 //   INIT (wasm 'auto': the threads build on this cross-origin-isolated page) → LOAD_DATA →
@@ -31,8 +32,8 @@ function ensurePage(rebuild) {
 }
 
 function workerUrl(dist) {
-  const file = fs.readdirSync(path.join(dist, 'assets')).find((f) => /^worker-.*\.js$/.test(f));
-  if (!file) throw new Error('dist/assets has no worker-*.js: rebuild the page (npm run bench -- --browser --build)');
+  const file = fs.readdirSync(path.join(dist, 'assets')).find((f) => /^trainer-.*\.js$/.test(f));
+  if (!file) throw new Error('dist/assets has no trainer-*.js: rebuild the page (npm run bench -- --browser --build)');
   return `/assets/${file}`;
 }
 

@@ -1,0 +1,117 @@
+// web/shared/url-state.js: the settings and the editor's network in the URL hash. Every value the
+// form can hold comes back exactly; what cannot be read is refused with a reason. Plain Node.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  parseHash, serialiseHash, encodeLayers, decodeLayers, validSettings, settingProblem, trainingConfig, DEFAULT_SETTINGS,
+} from '../../../web/shared/url-state.js';
+import { LAYER_FORMS, LAYER_TYPES, newLayer } from '../../../web/shared/keras-form.js';
+
+// As the engine states them (limits()); the seed range is the page's.
+const BOUNDS = { epochs: [1, 1000], batchSize: [1, 4096], learningRate: [1e-6, 10], seed: [0, 2 ** 31 - 1] };
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// What a person can put in a field: numbers of every sort, nothing, and (in choices) any text.
+const ODD_NUMBERS = [-1, 0, 1e-30, -1e-30, 1e300, 2.5, 0.1 + 0.2, 2 ** 53 + 2, -0.000001, 1e21, null];
+const ODD_TEXT = ['relu', 'same', '', '-', '_', '-1', '1e-30', 'a&b=c#d', 'L--1-relu', '%20', '한국어', 'x'.repeat(200)];
+
+function oddNetwork(next) {
+  const pick = (list) => list[Math.floor(next() * list.length)];
+  return Array.from({ length: 1 + Math.floor(next() * 12) }, () => {
+    const layer = newLayer(pick(LAYER_TYPES));
+    if (next() < 0.3) layer.name = pick(ODD_TEXT) || 'unnamed';
+    for (const field of LAYER_FORMS[layer.type].fields) {
+      if (next() < 0.6) layer[field.key] = field.kind === 'choice' ? pick(ODD_TEXT) : pick(ODD_NUMBERS);
+    }
+    return layer;
+  });
+}
+
+test('the layers round-trip exactly, whatever values and names they hold', () => {
+  const next = random(12);
+  for (let i = 0; i < 500; i++) {
+    const layers = oddNetwork(next);
+    const hash = serialiseHash(DEFAULT_SETTINGS, layers);
+    const { layers: back, archError } = parseHash(hash, BOUNDS);
+    assert.equal(archError, null, hash);
+    assert.deepEqual(back, layers, hash);
+  }
+});
+
+test('the case that broke the old text form: negative and exponent values', () => {
+  const layers = [{ ...newLayer('Dense'), units: -1 }, { ...newLayer('Dropout'), rate: 1e-30 }];
+  assert.deepEqual(parseHash(serialiseHash(DEFAULT_SETTINGS, layers), BOUNDS).layers, layers);
+});
+
+test("a link stays short: Basic_CNN with one change is under 300 characters", () => {
+  const conv = (name, filters) => ({ type: 'Conv2D', name, filters, kernel_size: 3, strides: 1, padding: 'same', activation: 'relu' });
+  const pool = (name) => ({ type: 'MaxPooling2D', name, pool_size: 2, strides: null, padding: 'valid' });
+  const layers = [
+    { ...conv('conv2d', 32), kernel_size: 5, padding: 'valid' }, conv('conv2d_1', 32), pool('max_pooling2d'), { type: 'Dropout', name: 'dropout', rate: 0.25 },
+    conv('conv2d_2', 64), conv('conv2d_3', 64), pool('max_pooling2d_1'), { type: 'Dropout', name: 'dropout_1', rate: 0.25 },
+    { type: 'Flatten', name: 'flatten' }, { type: 'Dense', name: 'dense', units: 512, activation: 'relu' },
+    { type: 'Dropout', name: 'dropout_2', rate: 0.5 }, { type: 'Dense', name: 'dense_1', units: 10, activation: 'softmax' },
+  ];
+  const hash = serialiseHash({ ...DEFAULT_SETTINGS, seed: 7 }, layers);
+  assert.ok(hash.length < 300, `${hash.length} characters: ${hash}`);
+  assert.deepEqual(parseHash(hash, BOUNDS).layers, layers);
+});
+
+test('refuses layers it cannot read, and says why', () => {
+  const good = encodeLayers([newLayer('Flatten'), newLayer('Dense')]);
+  const cases = [
+    ['C-32-3-1-same-relu_F', /not in a form this page writes/],
+    [good.slice(0, good.length - 6), /damaged/],
+    [`${good.slice(0, 12)}A${good.slice(13)}`, /damaged/],
+    [encodeLayers([]), /holds no layers/],
+    [encodeLayers([{ type: 'LSTM', name: 'x' }]), /"LSTM", which is not a layer of the editor/],
+  ];
+  for (const [arch, reason] of cases) {
+    const { layers, archError } = parseHash(`#seed=3&arch=${arch}`, BOUNDS);
+    assert.equal(layers, null, arch);
+    assert.match(archError, reason);
+    assert.match(archError, /^The link's network could not be read: /);
+  }
+  // A field of the wrong kind comes back empty, for the editor to point at.
+  assert.deepEqual(decodeLayers(encodeLayers([{ type: 'Dense', name: 'd', units: 'many', activation: 3 }])),
+    [{ type: 'Dense', name: 'd', units: null, activation: null }]);
+});
+
+test('settings round-trip, the defaults are left out, bad values take the defaults', () => {
+  const settings = { ...DEFAULT_SETTINGS, epochs: 3, batchSize: 64, learningRate: 0.01, optimizer: 'sgd', seed: 7, fresh: false, wasm: 'simd', lang: 'ko' };
+  const hash = serialiseHash(settings, null);
+  assert.equal(hash, '#epochs=3&batch=64&lr=0.01&opt=sgd&seed=7&fresh=0&wasm=simd&lang=ko');
+  assert.deepEqual(parseHash(hash, BOUNDS), { settings, layers: null, archError: null });
+  assert.equal(serialiseHash(DEFAULT_SETTINGS, null), '');
+  const bad = parseHash('#epochs=-1&batch=abc&lr=50&opt=lbfgs&seed=1.5&lang=fr&wasm=gpu&epochs=', BOUNDS);
+  assert.deepEqual(bad.settings, DEFAULT_SETTINGS);
+  // The engine's bounds hold: 4096 is a batch size, 4097 is not.
+  assert.equal(parseHash('#batch=4096&epochs=1000', BOUNDS).settings.batchSize, 4096);
+  assert.equal(parseHash('#batch=4097', BOUNDS).settings.batchSize, 32);
+});
+
+test('says what is wrong with a setting', () => {
+  assert.equal(settingProblem('batchSize', 64, BOUNDS), null);
+  assert.equal(settingProblem('batchSize', 0, BOUNDS), 'must be a whole number from 1 to 4096');
+  assert.equal(settingProblem('epochs', 2.5, BOUNDS), 'must be a whole number from 1 to 1000');
+  assert.equal(settingProblem('learningRate', Infinity, BOUNDS), 'must be a number from 0.000001 to 10');
+  assert.equal(settingProblem('seed', NaN, BOUNDS), 'must be a whole number from 0 to 2147483647');
+  assert.deepEqual(validSettings({ seed: '12', fresh: false }, BOUNDS), { ...DEFAULT_SETTINGS, seed: 12, fresh: false });
+});
+
+test('gives the engine its training settings', () => {
+  const settings = { ...DEFAULT_SETTINGS, epochs: 3, batchSize: 64, learningRate: 0.01, optimizer: 'sgd', seed: 7 };
+  assert.deepEqual(trainingConfig(settings), { optimizer: 'sgd', learning_rate: 0.01, batch_size: 64, epochs: 3, seed: 7 });
+});

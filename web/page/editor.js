@@ -1,0 +1,111 @@
+// @ts-check
+// Changing the network: the editor's layers are the store's `layers`; the engine's verdict on
+// them (page/analyser.js) is the store's `analysis`, worked out again whenever they, the
+// engine's memory limit or the data change. Adding layers, building the network, going back to
+// Basic_CNN, and the Keras config in and out.
+
+import { LAYER_TYPES, newLayer, fromKerasConfig, toKerasConfig, formFieldsOf } from '../shared/keras-form.js';
+import { createEditorView, suggestedPosition } from './editor-view.js';
+import { editorIsBuilt } from './status.js';
+import { networkName } from './model.js';
+import { download } from './files.js';
+import { watch } from './store.js';
+import { byId, selectById, buttonById } from './views.js';
+
+/** The shape of the images the page works with. */
+const INPUT_SHAPE = [28, 28, 1];
+
+/**
+ * @param {import('./app.js').App} app @param {import('./model.js').Models} models
+ * @param {import('./analyser.js').Analyser | null} analyser  null when the engine could not be loaded here
+ */
+export function startEditor(app, models, analyser) {
+  const { store, task, clearError, showError } = app;
+  const setLayers = (/** @type {import('../shared/keras-form.js').FormLayer[]} */ layers) => store.update({ layers });
+
+  // The engine's verdict follows the layers and the limit of the engine that will train them.
+  if (analyser) {
+    watch(store, (s) => ({ layers: s.layers, memoryLimit: s.engine.memoryLimit }), (_, s) => {
+      store.update({ analysis: analyser.analyse(s.layers, { name: networkName(s), memoryLimit: s.engine.memoryLimit }) });
+    });
+  }
+
+  const view = createEditorView(byId('layer-list'), byId('model-summary'), { limits: analyser?.limits ?? null, onChange: setLayers });
+  watch(store, (s) => ({ layers: s.layers, analysis: s.analysis, lang: s.settings.lang }), (shown) => view.render(shown));
+
+  // Adding a layer, where it most likely belongs.
+  const addType = selectById('add-type');
+  const addPosition = selectById('add-position');
+  addType.replaceChildren(...LAYER_TYPES.map((t) => new Option(t, t)));
+  const renderAddPositions = () => {
+    const { layers } = store.get();
+    addPosition.replaceChildren(
+      ...layers.map((layer, i) => new Option(`before ${layer.name}`, String(i))),
+      new Option('the end', String(layers.length)),
+    );
+    addPosition.value = String(suggestedPosition(layers, addType.value || 'Conv2D'));
+  };
+  watch(store, (s) => s.layers, renderAddPositions);
+  addType.addEventListener('change', renderAddPositions);
+  byId('add-layer').addEventListener('click', () => {
+    const layers = [...store.get().layers];
+    layers.splice(Number(addPosition.value), 0, newLayer(addType.value, layers.map((l) => l.name)));
+    setLayers(layers);
+  });
+
+  buttonById('build-model').addEventListener('click', () => task('build', async () => {
+    clearError();
+    await models.build();
+  }));
+
+  byId('reset-architecture').addEventListener('click', () => {
+    setLayers(store.get().basicCnn);
+    // The tutorial's model comes back trained, as shipped.
+    const s = store.get();
+    if (s.engine.ready && !editorIsBuilt(s) && s.training.state !== 'running') models.useShipped();
+  });
+
+  // The Keras / TF.js layer config, out and in.
+  const configText = /** @type {HTMLTextAreaElement} */ (byId('model-config'));
+  const details = /** @type {HTMLDetailsElement} */ (byId('json-io'));
+  function exportConfig() {
+    const s = store.get();
+    configText.value = JSON.stringify(toKerasConfig(s.layers, { name: networkName(s) }), null, 2);
+    return configText.value;
+  }
+  details.addEventListener('toggle', () => {
+    if (details.open && !configText.value) exportConfig();
+  });
+  byId('export-config').addEventListener('click', () => download('architecture.json', new Blob([exportConfig()], { type: 'application/json' })));
+
+  /**
+   * A config into the editor. Refused whole, in the engine's words, when the engine finds a
+   * problem the editor could not show on a field: one that is no layer's (not JSON, another
+   * input shape), or a layer's config key the editor has no field for (an unknown class). What
+   * the editor can show (a value out of range, a shape that does not fit) it imports and shows.
+   */
+  function importConfig(/** @type {string} */ json, /** @type {string} */ source) {
+    clearError();
+    try {
+      if (analyser) {
+        const verdict = analyser.analyseConfig(json, { memoryLimit: store.get().engine.memoryLimit, inputShape: INPUT_SHAPE });
+        const refused = verdict.layers.find((l) => l.error && l.field && !formFieldsOf(l.class_name).some((f) => f.key === l.field));
+        if (refused) throw new Error(`${refused.name} (${refused.class_name}): ${refused.error}`);
+        if (verdict.error && !verdict.layers.some((l) => l.error)) throw new Error(verdict.error);
+      }
+      setLayers(fromKerasConfig(json).layers);
+    } catch (err) {
+      showError(`${source} could not be imported: ${/** @type {Error} */ (err).message}. The editor is unchanged.`);
+    }
+  }
+  byId('import-config').addEventListener('click', () => importConfig(configText.value, 'The config'));
+  const picker = /** @type {HTMLInputElement} */ (byId('config-file'));
+  picker.addEventListener('change', async () => {
+    const file = picker.files?.[0];
+    if (file) {
+      configText.value = await file.text();
+      importConfig(configText.value, file.name);
+    }
+    picker.value = '';
+  });
+}

@@ -1,0 +1,162 @@
+// @ts-check
+// The model in use: starting the engine with a saved, shipped or recovered model, and every
+// replacement after that (files, the shipped model, the editor's network, new random weights).
+// Each one goes through replaceModel(): the request, then the store learns the new model; the
+// predictions, filters and the editor follow from the store.
+
+import { Request } from '../shared/protocol.js';
+import { fromKerasConfig, toKerasConfig, sameArchitecture } from '../shared/keras-form.js';
+import { trainingConfig } from '../shared/url-state.js';
+import { readStoredModel } from './storage.js';
+
+/** @typedef {import('./app.js').App} App */
+/** @typedef {import('./app.js').PageState} PageState */
+/** @typedef {import('../shared/keras-form.js').FormLayer} FormLayer */
+/** @typedef {import('../shared/protocol.js').ModelDescription} ModelDescription */
+/** @typedef {import('../shared/protocol.js').ModelFiles} ModelFiles */
+/** What the status line says about a model. */
+/** @typedef {{ label: string, testAccuracy?: number | null }} ModelLabel */
+
+const BASE = import.meta.env?.BASE_URL ?? '/';
+const START_STALLED_MS = 30_000; // a start that takes longer is reported (it may still finish)
+const SHIPPED_MODEL_URL = new URL(`${BASE}models/basic-cnn/model.json`, location.href).href;
+
+export const savedLabel = (/** @type {string} */ savedAt) => `Your saved model (saved ${new Date(savedAt).toLocaleString('en-GB')})`;
+const shippedLabel = (/** @type {string} */ name) => `Shipped ${name}, trained with the cnn command line`;
+
+/** The name a network built from the editor gets. */
+export const networkName = (/** @type {PageState} */ state) =>
+  (sameArchitecture(state.layers, state.basicCnn) ? 'Basic_CNN' : 'My_CNN');
+
+/** The editor's form of a Keras topology, or null if the editor cannot hold it (e.g. non-square windows). */
+function layersOf(/** @type {string} */ topology) {
+  try {
+    return fromKerasConfig(topology).layers;
+  } catch {
+    return null;
+  }
+}
+
+/** The shipped model's test accuracy: from its metadata, else from info.json beside it. */
+async function shippedAccuracy(/** @type {import('../shared/protocol.js').ModelMetadata} */ metadata) {
+  if (typeof metadata?.test_accuracy === 'number') return metadata.test_accuracy;
+  try {
+    const response = await fetch(new URL('info.json', SHIPPED_MODEL_URL));
+    if (response.ok) return (await response.json()).test_accuracy ?? null;
+  } catch {
+    // no sidecar: the status line just leaves the accuracy out
+  }
+  return null;
+}
+
+export function createModels(/** @type {App} */ app) {
+  const { store, trainer, patch } = app;
+
+  /**
+   * The one way the model in use changes: `request` replaces it in the engine, then the store
+   * takes the new model. `describe(result)` says what to call it; `layers` is the editor's form
+   * it was built from (else read from the engine's topology); `adopt`: the editor shows it.
+   * @template {ModelDescription} R
+   * @param {Promise<R>} request @param {(result: R) => ModelLabel | Promise<ModelLabel>} describe
+   * @param {{ adopt?: boolean, layers?: FormLayer[] }} [options]
+   */
+  async function replaceModel(request, describe, { adopt = true, layers } = {}) {
+    const result = await request;
+    const { label, testAccuracy = null } = await describe(result);
+    const { summary, topology, modelVersion, memoryLimit } = result;
+    const built = layers ?? layersOf(topology);
+    patch('engine', { modelVersion, memoryLimit });
+    patch('model', {
+      label, testAccuracy, name: summary.name, layers: built, trainedHere: false,
+      featureLayers: summary.layers.flatMap((l, i) => (l.class_name === 'Conv2D' || l.class_name === 'MaxPooling2D' ? [i] : [])),
+    });
+    if (adopt && built) store.update({ layers: built });
+    return result;
+  }
+
+  /**
+   * Starts the worker's engine with `recovered` weights if given, else the model saved in the
+   * browser, else the shipped one. `buildEditor`: then build the editor's network (a link's).
+   * @param {{ recovered?: ModelFiles & ModelLabel | null, buildEditor?: boolean }} [options]
+   */
+  async function initialise({ recovered = null, buildEditor = false } = {}) {
+    patch('engine', { ready: false });
+    const stalled = `The network has not started after ${START_STALLED_MS / 1000} s: the engine or the model ` +
+      'is not loading. Check the connection and reload the page.';
+    const watchdog = setTimeout(() => app.showError(stalled), START_STALLED_MS);
+    let stored = null;
+    try {
+      stored = recovered ? null : await readStoredModel();
+    } catch {
+      stored = null; // IndexedDB unavailable (private mode): just use the shipped model
+    }
+    const given = recovered ?? stored;
+    try {
+      const result = await replaceModel(
+        trainer.request(Request.INIT, {
+          wasm: store.get().settings.wasm,
+          model: given ? { modelJson: given.modelJson, weights: given.weights } : null,
+          modelUrl: SHIPPED_MODEL_URL,
+        }),
+        async ({ source, summary, metadata }) => {
+          if (source === 'given' && recovered) return recovered;
+          if (source === 'given' && stored) return { label: savedLabel(stored.savedAt), testAccuracy: stored.testAccuracy ?? null };
+          if (source === 'url') return { label: shippedLabel(summary.name), testAccuracy: await shippedAccuracy(metadata) };
+          return { label: `Untrained ${summary.name}` };
+        },
+        { adopt: !recovered && !buildEditor },
+      );
+      patch('engine', { build: result.build, threads: result.threads, singleThreadReason: result.singleThreadReason });
+      if (!recovered) store.update({ saved: Boolean(stored) });
+      const state = store.get();
+      const wanted = buildEditor && state.analysis?.valid && !(state.model.layers && sameArchitecture(state.layers, state.model.layers));
+      patch('engine', { ready: true });
+      if (wanted) await build('from the link');
+    } catch (err) {
+      app.showError(`The network could not be started: ${/** @type {Error} */ (err).message}`);
+    }
+    clearTimeout(watchdog);
+    if (store.get().error.text === stalled) app.clearError();
+  }
+
+  /** Builds the editor's network in the engine: new weights from the seed. */
+  async function build(why = '') {
+    const state = store.get();
+    const { layers, settings } = state;
+    const config = JSON.stringify(toKerasConfig(layers, { name: networkName(state) }));
+    try {
+      await replaceModel(
+        trainer.request(Request.BUILD_MODEL, { config, seed: settings.seed }),
+        ({ summary }) => ({ label: `${summary.name}${why ? ` ${why}` : ''} (untrained, seed ${settings.seed})` }),
+        { adopt: false, layers },
+      );
+    } catch (err) {
+      throw new Error(`That network could not be built: ${/** @type {Error} */ (err).message}. The current model is unchanged.`);
+    }
+  }
+
+  /** The shipped model again, as it was trained. */
+  const useShipped = () => app.task('build', async () => {
+    app.clearError();
+    await replaceModel(
+      trainer.request(Request.LOAD_MODEL, { modelUrl: SHIPPED_MODEL_URL }),
+      async ({ summary, metadata }) => ({ label: shippedLabel(summary.name), testAccuracy: await shippedAccuracy(metadata) }),
+    );
+  });
+
+  /** A model from files the person gave; `name` is its model.json's. */
+  const useFiles = (/** @type {ModelFiles} */ files, /** @type {string} */ name) => replaceModel(
+    trainer.request(Request.LOAD_MODEL, files, [files.weights]),
+    ({ metadata }) => ({ label: `Model from ${name}`, testAccuracy: metadata?.test_accuracy ?? null }),
+  );
+
+  /** New random weights from the seed, and fresh optimizer state. */
+  const resetWeights = () => replaceModel(
+    trainer.request(Request.RESET, { config: trainingConfig(store.get().settings) }),
+    ({ summary }) => ({ label: `${summary.name} with new random weights (untrained)` }),
+  );
+
+  return { initialise, build, useShipped, useFiles, resetWeights };
+}
+
+/** @typedef {ReturnType<typeof createModels>} Models */

@@ -1,0 +1,48 @@
+// @ts-check
+// Loading the C++ engine compiled to WebAssembly (wasm/bindings.cpp), for the workers and for
+// the page's own small instance that analyses the editor's network. The Emscripten modules are
+// served as they are from public/wasm/, not bundled.
+
+/**
+ * What wasm/bindings.cpp exports.
+ * @typedef {object} EngineModule
+ * @property {new () => Engine} Engine
+ * @property {(configJson: string, optionsJson: string) => string} analyse  the analysis of a Keras config (JSON)
+ * @property {() => string} limits  the engine's limits (JSON)
+ */
+/**
+ * @typedef {object} Engine
+ * @property {(n: number) => number} setThreads
+ * @property {(config: string, seed: number) => void} buildModel
+ * @property {() => string} summary
+ * @property {() => string} topology
+ * @property {(trainImages: Uint8Array, trainLabels: Uint8Array, testImages: Uint8Array, testLabels: Uint8Array) => string} setData
+ * @property {(config: string) => void} setTraining
+ * @property {(steps: number) => string} train
+ * @property {() => void} resetTraining
+ * @property {(limit: number, offset: number) => string} evaluate
+ * @property {(input: Float32Array) => Float32Array} predict
+ * @property {(index: number, input: Float32Array) => { shape: Int32Array | number[], data: Float32Array }} layerOutput
+ * @property {() => { modelJson: string, weights: Uint8Array }} saveModel
+ * @property {(modelJson: string, weights: Uint8Array) => void} loadModel
+ * @property {() => number} memoryLimit
+ * @property {() => string} crashForTesting
+ * @property {() => void} delete
+ */
+
+const BASE = import.meta.env?.BASE_URL ?? '/';
+
+/** Loads /wasm/<name>.mjs ('cnn-simd' or 'cnn-threads') and instantiates it. */
+export async function loadEngineModule(/** @type {'cnn-simd' | 'cnn-threads'} */ name) {
+  const url = new URL(`${BASE}wasm/${name}.mjs`, self.location.origin).href;
+  const { default: createCnnModule } = await import(/* @vite-ignore */ url);
+  return /** @type {EngineModule} */ (await createCnnModule());
+}
+
+/** Error text from whatever was thrown: Embind passes C++ messages as Error objects. */
+export function messageOf(/** @type {unknown} */ err) {
+  if (err == null) return 'Unknown error';
+  if (typeof err === 'string') return err;
+  if (err instanceof Error && err.message) return err.message;
+  return String(err);
+}

@@ -1,0 +1,367 @@
+// @ts-check
+// The training worker: owns the wasm Engine, the data and the weights. It answers the requests
+// of shared/protocol.js one at a time; training runs in chunks of steps (~75 ms, at least one
+// step) with a yield to the event loop between chunks, so pause/stop messages are served mid-run.
+// After every change of the weights it sends a copy to the predictor (predictor.js), which serves
+// the page's predictions without waiting for a training step.
+
+import { Request, TrainState } from '../shared/protocol.js';
+import { loadEngineModule, messageOf } from '../shared/engine-module.js';
+import { fetchModel, metadataOf } from '../shared/model-files.js';
+import { serveRequests, failIfTrapped } from './request-loop.js';
+import { predict, layerOutputs } from './inference.js';
+import { downloadMnist, unpackFiles, giveData } from './datasets.js';
+import { evaluate, cellImages } from './evaluation.js';
+
+/** @typedef {import('../shared/engine-module.js').Engine} Engine */
+/** @typedef {import('../shared/protocol.js').WorkerEvent} WorkerEvent */
+/** @typedef {import('../shared/protocol.js').TrainStateName} TrainStateName */
+/** @typedef {import('../shared/protocol.js').TrainingConfig} TrainingConfig */
+
+const CHUNK_TARGET_MS = 75;
+const SNAPSHOT_INTERVAL_MS = 500; // how stale the predictor's weights may get while training
+const VALIDATION_LIMIT = 1000; // test images used for the per-epoch validation accuracy
+
+/** @type {Engine | null} */
+let engineOrNull = null;
+/** @type {import('../shared/protocol.js').WasmBuild | null} */
+let build = null;
+let threads = 1;
+let singleThreadReason = ''; // why the 'auto' choice ended with the SIMD build
+/** @type {import('./datasets.js').TestSet | null} */
+let testSet = null;
+/** @type {import('./evaluation.js').EvaluationRecord | null} */
+let lastEvaluation = null;
+let evaluating = false;
+/** @type {MessagePort | null} */
+let predictorPort = null;
+let modelVersion = 0; // bumped on every model replacement; see Snapshot in protocol.js
+let lastSnapshotAt = 0;
+
+const run = {
+  /** @type {TrainStateName} */
+  state: TrainState.IDLE,
+  /** @type {TrainingConfig | null} */
+  config: null,
+  stepsPerChunk: 1,
+  lastValidated: 0,
+  /** @type {import('../shared/protocol.js').Metrics | null} */
+  lastMetrics: null,
+  scheduled: false,
+  crashNextChunk: false, // Request.CRASH while training: the next chunk traps
+};
+
+const post = (/** @type {WorkerEvent} */ event) => self.postMessage(event);
+
+/** The engine; requests other than INIT are only served once it is loaded. */
+const engine = () => /** @type {Engine} */ (engineOrNull);
+
+function setTrainState(/** @type {TrainStateName} */ state, /** @type {string | undefined} */ reason = undefined) {
+  run.state = state;
+  post({ type: 'trainState', state, reason });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module and the model
+
+const THREADS_START_MS = 20_000; // the threads build waits for its pool of workers to start
+
+/** Why the threads build cannot run in this browser, or '' if it can. Isolation alone does not
+ *  tell: WebKitGTK reports crossOriginIsolated and makes shared WebAssembly memories, but hides
+ *  SharedArrayBuffer and cannot send such a memory to another worker (DataCloneError), which the
+ *  threads build does to start its pool. */
+function threadsUnavailable() {
+  if (!self.crossOriginIsolated) return 'the page is not cross-origin isolated';
+  if (typeof SharedArrayBuffer === 'undefined') return 'this browser does not provide SharedArrayBuffer';
+  try {
+    structuredClone(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  } catch (err) {
+    return `this browser cannot share WebAssembly memory between workers (${messageOf(err)})`;
+  }
+  return '';
+}
+
+/**
+ * Rejects with `reason` if `promise` has not settled within `ms`.
+ * @template T @param {Promise<T>} promise @param {number} ms @param {string} reason @returns {Promise<T>}
+ */
+function within(promise, ms, reason) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(reason)), ms)));
+  return /** @type {Promise<T>} */ (Promise.race([promise, late]).finally(() => clearTimeout(timer)));
+}
+
+/** The threads build where the browser can run it ('auto'), else SIMD only; `singleThreadReason`
+ *  says why 'auto' ended with one thread. */
+async function loadEngine(/** @type {import('../shared/protocol.js').WasmChoice} */ which) {
+  if (which !== 'simd') {
+    const unavailable = threadsUnavailable();
+    if (unavailable && which === 'threads') throw new Error(`The multi-threaded engine cannot run here: ${unavailable}.`);
+    singleThreadReason = unavailable;
+    if (!unavailable) {
+      try {
+        const module = await within(loadEngineModule('cnn-threads'), THREADS_START_MS, `it did not start within ${THREADS_START_MS / 1000} s`);
+        const e = new module.Engine();
+        build = 'threads';
+        threads = e.setThreads(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4)));
+        return e;
+      } catch (err) {
+        if (which === 'threads') throw err;
+        singleThreadReason = `the multi-threaded engine did not start: ${messageOf(err)}`;
+      }
+    }
+  }
+  const e = new (await loadEngineModule('cnn-simd')).Engine();
+  build = 'simd';
+  threads = e.setThreads(1);
+  return e;
+}
+
+/** The model in use, as every reply that replaced it describes it. */
+function describe() {
+  return { summary: JSON.parse(engine().summary()), topology: engine().topology(), modelVersion, memoryLimit: engine().memoryLimit() };
+}
+
+/** Sends the current weights to the predictor. */
+function sendSnapshot() {
+  lastSnapshotAt = performance.now();
+  if (!predictorPort) return;
+  const saved = engine().saveModel(); // weights: a fresh Uint8Array, safe to transfer
+  const weights = /** @type {ArrayBuffer} */ (saved.weights.buffer);
+  const step = run.lastMetrics?.step ?? 0;
+  predictorPort.postMessage({ type: 'snapshot', version: modelVersion, step, modelJson: saved.modelJson, weights }, [weights]);
+}
+
+/** After a model replacement: a new version, which the predictor gets at once. */
+function modelReplaced() {
+  modelVersion++;
+  sendSnapshot();
+  return describe();
+}
+
+function stopRunFor(/** @type {string} */ reason) {
+  if (run.state === TrainState.RUNNING || run.state === TrainState.PAUSED) setTrainState(TrainState.STOPPED, reason);
+}
+
+function refuseWhileTraining(/** @type {string} */ what) {
+  if (run.state === TrainState.RUNNING) throw new Error(`Stop training before ${what}.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+/** @param {import('./datasets.js').IdxFiles} files */
+function useData(files) {
+  const { train, test, testSet: kept } = giveData(engine(), files);
+  testSet = kept;
+  lastEvaluation = null;
+  return { train, test, memoryLimit: engine().memoryLimit() }; // the data takes heap the model then cannot use
+}
+
+function requireData() {
+  if (!testSet) throw new Error('Load the MNIST data first.');
+  return testSet;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+// A MessageChannel message is a macrotask without setTimeout's 4 ms clamp: requests that arrived
+// during a chunk are handled before the next chunk starts.
+const chunkChannel = new MessageChannel();
+chunkChannel.port1.onmessage = () => {
+  run.scheduled = false;
+  if (run.state === TrainState.RUNNING) trainChunk();
+};
+
+function scheduleChunk() {
+  if (run.scheduled) return;
+  run.scheduled = true;
+  chunkChannel.port2.postMessage(null);
+}
+
+function trainChunk() {
+  const started = performance.now();
+  /** @type {import('../shared/protocol.js').Metrics} */
+  let result;
+  try {
+    result = JSON.parse(run.crashNextChunk ? engine().crashForTesting() : engine().train(run.stepsPerChunk));
+  } catch (err) {
+    if (failIfTrapped(err)) return;
+    // Non-finite loss: the engine rolled the weights back to the last good ones.
+    setTrainState(TrainState.STOPPED, 'error');
+    sendSnapshot();
+    post({ type: 'workerError', message: `Training stopped: ${messageOf(err)}` });
+    return;
+  }
+  const chunkMs = performance.now() - started;
+  const perStep = chunkMs / run.stepsPerChunk;
+  run.stepsPerChunk = Math.max(1, Math.min(64, Math.round(CHUNK_TARGET_MS / Math.max(perStep, 0.1))));
+  run.lastMetrics = result;
+  post({ type: 'metrics', ...result, chunkMs, build, threads });
+  if (result.done || performance.now() - lastSnapshotAt > SNAPSHOT_INTERVAL_MS) sendSnapshot();
+  // Validate once per finished epoch (result.epoch is the 0-based epoch of the last step).
+  const finished = Math.min(Math.floor(result.step / result.steps_per_epoch), run.config?.epochs ?? 1);
+  if (finished > run.lastValidated) validate(finished);
+  if (result.done) setTrainState(TrainState.DONE);
+  else if (run.state === TrainState.RUNNING) scheduleChunk();
+}
+
+function validate(/** @type {number} */ epoch) {
+  run.lastValidated = epoch;
+  try {
+    const r = JSON.parse(engine().evaluate(VALIDATION_LIMIT, 0));
+    post({ type: 'epoch', epoch, accuracy: r.accuracy, loss: r.loss, count: r.count });
+  } catch (err) {
+    if (failIfTrapped(err)) return;
+    post({ type: 'workerError', message: `Validation failed: ${messageOf(err)}` });
+  }
+}
+
+/** New training settings: a new run (step 0, fresh optimizer state). */
+function configure(/** @type {TrainingConfig} */ config) {
+  engine().setTraining(JSON.stringify(config));
+  run.config = config;
+  run.lastValidated = 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+/** @type {import('./request-loop.js').Handlers} */
+const handlers = {
+  async [Request.INIT]({ wasm = 'auto', model, modelUrl }) {
+    const e = engineOrNull ??= await loadEngine(wasm);
+    /** @type {'given' | 'url' | 'untrained'} */
+    let source = 'url';
+    let loaded = null;
+    if (model) {
+      try {
+        e.loadModel(model.modelJson, new Uint8Array(model.weights));
+        loaded = model;
+        source = 'given';
+      } catch (err) {
+        post({ type: 'workerError', message: `The saved model could not be loaded (${messageOf(err)}); using the shipped one.` });
+      }
+    }
+    if (!loaded) {
+      try {
+        const fetched = await fetchModel(modelUrl);
+        e.loadModel(fetched.modelJson, fetched.weights);
+        loaded = fetched;
+      } catch (err) {
+        e.buildModel('', 1);
+        post({ type: 'workerError', message: `The shipped model could not be loaded (${messageOf(err)}); starting from an untrained Basic_CNN.` });
+        source = 'untrained';
+      }
+    }
+    return { build: build ?? 'simd', threads, singleThreadReason, source, metadata: loaded ? metadataOf(loaded.modelJson) : {}, ...modelReplaced() };
+  },
+  async [Request.LOAD_DATA]({ baseUrl }) {
+    refuseWhileTraining('loading data');
+    return useData(await downloadMnist(baseUrl, (progress) => post({ type: 'dataProgress', ...progress })));
+  },
+  async [Request.LOAD_FILES]({ files }) {
+    refuseWhileTraining('loading data');
+    const { data, names } = await unpackFiles(files);
+    stopRunFor('new data');
+    return { ...useData(data), files: names };
+  },
+  [Request.TRAIN]({ config, fresh }) {
+    requireData();
+    if (evaluating) throw new Error('Wait for the evaluation to finish.');
+    if (run.state === TrainState.RUNNING) throw new Error('Training is already running.');
+    configure(config);
+    if (fresh) engine().resetTraining();
+    run.stepsPerChunk = 1;
+    setTrainState(TrainState.RUNNING);
+    scheduleChunk();
+    return { state: run.state };
+  },
+  [Request.PAUSE]() {
+    if (run.state === TrainState.RUNNING) {
+      setTrainState(TrainState.PAUSED);
+      sendSnapshot();
+    }
+    return { state: run.state };
+  },
+  [Request.RESUME]() {
+    if (run.state !== TrainState.PAUSED) throw new Error('Training is not paused.');
+    setTrainState(TrainState.RUNNING);
+    scheduleChunk();
+    return { state: run.state };
+  },
+  [Request.STEP]({ config }) {
+    requireData();
+    if (run.state === TrainState.RUNNING) throw new Error('Pause training before stepping.');
+    // setTraining starts a new run: only when the settings changed.
+    if (config && JSON.stringify(config) !== JSON.stringify(run.config)) configure(config);
+    const metrics = JSON.parse(engine().train(1));
+    run.lastMetrics = metrics;
+    post({ type: 'metrics', ...metrics, chunkMs: 0, build, threads });
+    sendSnapshot();
+    return { metrics };
+  },
+  [Request.STOP]() {
+    stopRunFor('stopped');
+    sendSnapshot();
+    return { state: run.state };
+  },
+  [Request.RESET]({ config }) {
+    stopRunFor('reset');
+    if (config) configure(config);
+    engine().resetTraining();
+    run.lastValidated = 0;
+    run.lastMetrics = null;
+    setTrainState(TrainState.IDLE);
+    return modelReplaced();
+  },
+  [Request.CONNECT_PREDICTOR]({ port }) {
+    predictorPort = port;
+    if (engineOrNull) sendSnapshot();
+  },
+  [Request.PREDICT]: ({ input }) => ({ ...predict(engine(), input), version: modelVersion }),
+  [Request.LAYER_OUTPUTS]: (payload) => layerOutputs(engine(), payload),
+  async [Request.EVALUATE]({ limit }) {
+    const tests = requireData();
+    if (run.state === TrainState.RUNNING) throw new Error('Pause or stop training before evaluating.');
+    if (evaluating) throw new Error('An evaluation is already running.');
+    evaluating = true;
+    try {
+      const { result, record } = await evaluate(engine(), tests, limit, (done, total) => post({ type: 'evalProgress', done, total }));
+      lastEvaluation = record;
+      return result;
+    } finally {
+      evaluating = false;
+    }
+  },
+  [Request.CELL_IMAGES](cell) {
+    if (!lastEvaluation) throw new Error('Evaluate first.');
+    return cellImages(engine(), requireData(), lastEvaluation, cell);
+  },
+  [Request.SAVE_MODEL]() {
+    const saved = engine().saveModel();
+    return { modelJson: saved.modelJson, weights: /** @type {ArrayBuffer} */ (saved.weights.buffer) };
+  },
+  async [Request.LOAD_MODEL]({ modelJson, weights, modelUrl }) {
+    refuseWhileTraining('loading another model');
+    const files = modelUrl ? await fetchModel(modelUrl) : { modelJson: modelJson ?? '', weights: new Uint8Array(weights ?? new ArrayBuffer(0)) };
+    engine().loadModel(files.modelJson, files.weights);
+    stopRunFor('model replaced');
+    return { metadata: metadataOf(files.modelJson), ...modelReplaced() };
+  },
+  [Request.BUILD_MODEL]({ config, seed = 1 }) {
+    refuseWhileTraining('building another model');
+    engine().buildModel(config ?? '', seed);
+    stopRunFor('model replaced');
+    return modelReplaced();
+  },
+  // For tests: the engine traps, as a bug or an abort would; while training, inside the next chunk.
+  [Request.CRASH]() {
+    if (run.state === TrainState.RUNNING) run.crashNextChunk = true;
+    else engine().crashForTesting();
+  },
+};
+
+serveRequests(handlers, (type) => engineOrNull !== null || type === Request.INIT || type === Request.CONNECT_PREDICTOR);
