@@ -1,28 +1,18 @@
 // A random user, for a minute while the network trains: odd values (negative, exponent, empty,
 // huge, text) typed into every field, every control clicked, options picked, digits drawn and
 // links pasted, in an order drawn from a seeded generator (MONKEY_SEED=n replays one run,
-// MONKEY_SECONDS=n changes its length). The page may refuse things in its error line; it must
-// throw nothing (no page error, no console error) and still answer a drawing afterwards, and
-// the link it shows must open the same network. Run by `node --test tests/browser/`.
+// MONKEY_SECONDS=n changes its length, MONKEY_DEBUG=1 prints each action). The page may refuse
+// things in its error line; it must throw nothing (no page error, no console error) and still
+// answer a drawing afterwards, and the link it shows must open the same network.
+// Run by `node --test tests/browser/`.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePlaygroundPage, waitForReady, drawDigit, clearPad, waitForAnswer, readProbabilities } from './server.mjs';
+import { random } from '../web/random.mjs';
 
 const SEED = Number(process.env.MONKEY_SEED ?? Date.now() % 100000);
 const SECONDS = Number(process.env.MONKEY_SECONDS ?? 60);
-
-/** A small deterministic generator (mulberry32), so that a failing run can be replayed. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // What gets typed: odd values, and now and then one that works.
 const NUMBERS = ['-1', '1e-30', '', '1e400', '99999999999', '0', '-0', '2.5', '1e3', 'abc', ' ', '.', '-', 'e',
@@ -67,13 +57,25 @@ describe('a random user, for a minute while training', () => {
     const deadline = Date.now() + SECONDS * 1000;
     while (Date.now() < deadline) {
       const controls = await page.evaluate(visibleControls);
-      // Mostly while training: a run that stopped is started again now and then.
-      const train = controls.find((c) => c.id === 'train-start');
-      const control = train && next() < 0.3 ? train : pick(controls);
+      const control = pick(controls);
       const target = page.locator(`[data-monkey="${control.key}"]`);
       let action = `${control.tag}#${control.id || control.label}`;
+      const state = await page.getByTestId('train-state').getAttribute('data-state');
+      const running = state === 'running';
       try {
-        if (next() < 0.03) {
+        if (state === 'paused' && next() < 0.3) {
+          action = 'Resume';
+          await page.getByTestId('train-pause').click({ timeout: 1000 });
+        } else if (!running && state !== 'paused' && next() < 0.3) {
+          // Mostly while training: now and then the person puts things right and trains again.
+          action = 'Reset to Basic_CNN, good settings, Train';
+          await page.locator('#reset-architecture').click({ timeout: 1000 });
+          for (const [id, value] of [['epochs', '1'], ['batch-size', '32'], ['learning-rate', '0.001'], ['seed', '1']]) {
+            if (await page.locator(`#${id}`).isEnabled()) await page.locator(`#${id}`).fill(value, { timeout: 1000 });
+          }
+          await page.locator('#seed').press('Tab', { timeout: 1000 });
+          await page.getByTestId('train-start').click({ timeout: 5000 });
+        } else if (next() < 0.03) {
           const hash = pick(HASHES);
           action = `location.hash = ${hash}`;
           await page.evaluate((h) => (location.hash = h), hash);
@@ -102,9 +104,11 @@ describe('a random user, for a minute while training', () => {
         // The control went away or was covered between looking and acting: a test matter, not the page's.
         if (!/Timeout|detached|not attached|not visible|not enabled|intercepts pointer|outside of the viewport/i.test(err.message)) throw err;
         action += ' (missed)';
+        if (process.env.MONKEY_DEBUG) action += ` [${await page.locator('#train-state').getAttribute('data-state')}: ${await page.locator('#train-blocked').textContent()} | ${await page.getByTestId('error').textContent()}]`;
       }
       done.push(action);
-      if (await page.getByTestId('train-state').getAttribute('data-state') === 'running') training++;
+      if (process.env.MONKEY_DEBUG) console.log(`${Date.now() % 100000} ${action}`);
+      if (running) training++;
       assert.deepEqual(problems, [], `after: ${done.slice(-15).join('\n  ')}`);
     }
     console.log(`# monkey (seed ${SEED}): ${done.length} actions in ${SECONDS} s, training during ${training} of them`);

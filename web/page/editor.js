@@ -6,8 +6,7 @@
 
 import { LAYER_TYPES, newLayer, fromKerasConfig, toKerasConfig, formFieldsOf } from '../shared/keras-form.js';
 import { createEditorView, suggestedPosition } from './editor-view.js';
-import { editorIsBuilt } from './status.js';
-import { networkName } from './model.js';
+import { editorIsBuilt, networkName } from './model.js';
 import { download } from './files.js';
 import { watch } from './store.js';
 import { byId, selectById, buttonById } from './views.js';

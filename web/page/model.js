@@ -24,6 +24,9 @@ const SHIPPED_MODEL_URL = new URL(`${BASE}models/basic-cnn/model.json`, location
 export const savedLabel = (/** @type {string} */ savedAt) => `Your saved model (saved ${new Date(savedAt).toLocaleString('en-GB')})`;
 const shippedLabel = (/** @type {string} */ name) => `Shipped ${name}, trained with the cnn command line`;
 
+/** Whether the editor shows the network in use. */
+export const editorIsBuilt = (/** @type {PageState} */ s) => s.model.layers !== null && sameArchitecture(s.layers, s.model.layers);
+
 /** The name a network built from the editor gets. */
 export const networkName = (/** @type {PageState} */ state) =>
   (sameArchitecture(state.layers, state.basicCnn) ? 'Basic_CNN' : 'My_CNN');
@@ -65,12 +68,15 @@ export function createModels(/** @type {App} */ app) {
     const { label, testAccuracy = null } = await describe(result);
     const { summary, topology, modelVersion, memoryLimit } = result;
     const built = layers ?? layersOf(topology);
-    patch('engine', { modelVersion, memoryLimit });
-    patch('model', {
-      label, testAccuracy, name: summary.name, layers: built, trainedHere: false,
-      featureLayers: summary.layers.flatMap((l, i) => (l.class_name === 'Conv2D' || l.class_name === 'MaxPooling2D' ? [i] : [])),
-    });
-    if (adopt && built) store.update({ layers: built });
+    // One update: what watches the model version sees the model's layers with it.
+    store.update((s) => ({
+      engine: { ...s.engine, modelVersion, memoryLimit },
+      model: {
+        label, testAccuracy, name: summary.name, layers: built, trainedHere: false,
+        featureLayers: summary.layers.flatMap((l, i) => (l.class_name === 'Conv2D' || l.class_name === 'MaxPooling2D' ? [i] : [])),
+      },
+      ...(adopt && built ? { layers: built } : {}),
+    }));
     return result;
   }
 
@@ -109,7 +115,7 @@ export function createModels(/** @type {App} */ app) {
       patch('engine', { build: result.build, threads: result.threads, singleThreadReason: result.singleThreadReason });
       if (!recovered) store.update({ saved: Boolean(stored) });
       const state = store.get();
-      const wanted = buildEditor && state.analysis?.valid && !(state.model.layers && sameArchitecture(state.layers, state.model.layers));
+      const wanted = buildEditor && state.analysis?.valid && !editorIsBuilt(state);
       patch('engine', { ready: true });
       if (wanted) await build('from the link');
     } catch (err) {

@@ -3,13 +3,10 @@
 // not), the error line, the engine build in the footer, and which controls can be used now.
 
 import { watch } from './store.js';
-import { sameArchitecture } from '../shared/keras-form.js';
+import { editorIsBuilt } from './model.js';
 import { byId, buttonById, formatPercent } from './views.js';
 
 /** @typedef {import('./app.js').PageState} PageState */
-
-/** Whether the editor shows the network in use. */
-export const editorIsBuilt = (/** @type {PageState} */ s) => Boolean(s.model.layers) && sameArchitecture(s.layers, /** @type {any} */ (s.model.layers));
 
 const TRAIN_STATE_TEXT = Object.freeze(/** @type {Record<string, string>} */ ({
   idle: 'not started', running: 'training…', paused: 'paused', stopped: 'stopped', done: 'finished',

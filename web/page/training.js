@@ -5,7 +5,7 @@
 import { Request } from '../shared/protocol.js';
 import { DEFAULT_LEARNING_RATE, settingProblem, trainingConfig } from '../shared/url-state.js';
 import { createCharts } from './charts.js';
-import { editorIsBuilt } from './status.js';
+import { editorIsBuilt } from './model.js';
 import { watch } from './store.js';
 import { byId, inputById, selectById, buttonById, formatPercent, formatCount } from './views.js';
 
@@ -83,9 +83,10 @@ export function startTraining(app, models, bounds) {
   // What the worker reports.
   on('metrics', ({ type, chunkMs, build, threads, ...metrics }) => {
     charts.addStep(metrics.step, metrics.loss, metrics.accuracy);
-    store.update({ metrics });
-    const { model } = store.get();
-    if (model.trainedHere) patch('model', { label: `${model.name} trained in this page, step ${metrics.step}`, testAccuracy: null });
+    store.update(({ model }) => ({
+      metrics,
+      ...(model.trainedHere ? { model: { ...model, label: `${model.name} trained in this page, step ${metrics.step}`, testAccuracy: null } } : {}),
+    }));
   });
   on('epoch', ({ epoch, accuracy }) => charts.addEpoch(epoch, accuracy));
   on('trainState', ({ state, reason }) => patch('training', { state, reason: reason ?? '' }));

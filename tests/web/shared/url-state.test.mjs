@@ -7,21 +7,10 @@ import {
   parseHash, serialiseHash, encodeLayers, decodeLayers, validSettings, settingProblem, trainingConfig, DEFAULT_SETTINGS,
 } from '../../../web/shared/url-state.js';
 import { LAYER_FORMS, LAYER_TYPES, newLayer } from '../../../web/shared/keras-form.js';
+import { random } from '../random.mjs';
 
 // As the engine states them (limits()); the seed range is the page's.
 const BOUNDS = { epochs: [1, 1000], batchSize: [1, 4096], learningRate: [1e-6, 10], seed: [0, 2 ** 31 - 1] };
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // What a person can put in a field: numbers of every sort, nothing, and (in choices) any text.
 const ODD_NUMBERS = [-1, 0, 1e-30, -1e-30, 1e300, 2.5, 0.1 + 0.2, 2 ** 53 + 2, -0.000001, 1e21, null];
