@@ -4,10 +4,9 @@
 
 import { Request } from '../shared/protocol.js';
 import { CLASS_PRESETS } from '../shared/idx.js';
+import { siteUrl } from '../shared/site.js';
 import { watch } from './store.js';
 import { byId, inputById, createClassNameFields, formatCount } from './views.js';
-
-const BASE = import.meta.env?.BASE_URL ?? '/';
 
 /** @param {import('./app.js').App} app */
 export function startData(app) {
@@ -29,7 +28,7 @@ export function startData(app) {
     patch('data', { loading: true });
     status.textContent = 'Starting download…';
     try {
-      const info = await trainer.request(Request.LOAD_DATA, { baseUrl: new URL(`${BASE}data/`, location.href).href });
+      const info = await trainer.request(Request.LOAD_DATA, { baseUrl: siteUrl('data/') });
       patch('engine', { memoryLimit: info.memoryLimit });
       patch('data', { loaded: true, name: 'MNIST' });
       bar.value = bar.max;

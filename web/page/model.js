@@ -8,6 +8,7 @@ import { Request } from '../shared/protocol.js';
 import { fromKerasConfig, toKerasConfig, sameArchitecture } from '../shared/keras-form.js';
 import { trainingConfig } from '../shared/url-state.js';
 import { readStoredModel } from './storage.js';
+import { siteUrl } from '../shared/site.js';
 
 /** @typedef {import('./app.js').App} App */
 /** @typedef {import('./app.js').PageState} PageState */
@@ -17,9 +18,8 @@ import { readStoredModel } from './storage.js';
 /** What the status line says about a model. */
 /** @typedef {{ label: string, testAccuracy?: number | null }} ModelLabel */
 
-const BASE = import.meta.env?.BASE_URL ?? '/';
 const START_STALLED_MS = 30_000; // a start that takes longer is reported (it may still finish)
-const SHIPPED_MODEL_URL = new URL(`${BASE}models/basic-cnn/model.json`, location.href).href;
+const SHIPPED_MODEL_URL = siteUrl('models/basic-cnn/model.json');
 
 export const savedLabel = (/** @type {string} */ savedAt) => `Your saved model (saved ${new Date(savedAt).toLocaleString('en-GB')})`;
 const shippedLabel = (/** @type {string} */ name) => `Shipped ${name}, trained with the cnn command line`;

@@ -3,6 +3,8 @@
 // the page's own small instance that analyses the editor's network. The Emscripten modules are
 // served as they are from public/wasm/, not bundled.
 
+import { siteUrl } from './site.js';
+
 /**
  * What wasm/bindings.cpp exports.
  * @typedef {object} EngineModule
@@ -30,12 +32,9 @@
  * @property {() => void} delete
  */
 
-const BASE = import.meta.env?.BASE_URL ?? '/';
-
 /** Loads /wasm/<name>.mjs ('cnn-simd' or 'cnn-threads') and instantiates it. */
 export async function loadEngineModule(/** @type {'cnn-simd' | 'cnn-threads'} */ name) {
-  const url = new URL(`${BASE}wasm/${name}.mjs`, self.location.origin).href;
-  const { default: createCnnModule } = await import(/* @vite-ignore */ url);
+  const { default: createCnnModule } = await import(/* @vite-ignore */ siteUrl(`wasm/${name}.mjs`));
   return /** @type {EngineModule} */ (await createCnnModule());
 }
 
