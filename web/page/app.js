@@ -14,25 +14,27 @@ import { CLASS_PRESETS } from '../shared/idx.js';
 /** @typedef {import('../shared/protocol.js').WorkerEvent} WorkerEvent */
 
 /**
- * The page's state. Everything here is plain data (structured-clone serialisable).
- * @typedef {{
- *   settings: Settings,
- *   settingProblems: Record<string, string>,
- *   layers: FormLayer[],
- *   basicCnn: FormLayer[],
- *   analysis: Analysis | null,
- *   engine: { ready: boolean, build: string, threads: number, singleThreadReason: string, memoryLimit: number | null, modelVersion: number },
- *   model: { label: string, testAccuracy: number | null, name: string, layers: FormLayer[] | null,
- *            featureLayers: number[], trainedHere: boolean },
- *   saved: boolean,
- *   data: { loaded: boolean, loading: boolean, name: string },
- *   training: { state: import('../shared/protocol.js').TrainStateName, reason: string },
- *   metrics: import('../shared/protocol.js').Metrics | null,
- *   busy: string[],
- *   classNames: string[],
- *   evaluation: { result: import('../shared/protocol.js').Evaluation | null, cell: import('../shared/protocol.js').CellImages | null },
- *   error: { text: string, serial: number },
- * }} PageState
+ * The page's state, plain data throughout (structured-clone serialisable).
+ * @typedef {object} PageState
+ * @property {Settings} settings  the training settings and the language (in the link)
+ * @property {Record<string, string>} settingProblems  settings fields whose typed value was refused, and why
+ * @property {FormLayer[]} layers  the editor's network (in the link)
+ * @property {FormLayer[]} basicCnn  the engine's default network, the tutorial's
+ * @property {Analysis | null} analysis  the engine's verdict on `layers`
+ * @property {{ ready: boolean, build: string, threads: number, singleThreadReason: string,
+ *   memoryLimit: number | null, modelVersion: number }} engine  the training worker's engine
+ * @property {{ label: string, testAccuracy: number | null, name: string, layers: FormLayer[] | null,
+ *   featureLayers: number[], trainedHere: boolean }} model  the model in use: what the status line
+ *   calls it, its layers (null when the editor cannot hold them), those whose feature maps show
+ * @property {boolean} saved  the browser keeps a saved model
+ * @property {{ loaded: boolean, loading: boolean, name: string }} data  what the engine trains on
+ * @property {{ state: import('../shared/protocol.js').TrainStateName, reason: string }} training
+ * @property {import('../shared/protocol.js').Metrics | null} metrics  of the last training chunk
+ * @property {string[]} busy  the long requests running
+ * @property {string[]} classNames
+ * @property {{ result: import('../shared/protocol.js').Evaluation | null,
+ *   cell: import('../shared/protocol.js').CellImages | null }} evaluation  the last one, and the cell opened
+ * @property {{ text: string, serial: number }} error  the error line (serial: shown again when repeated)
  */
 
 /** @returns {PageState} */
