@@ -94,7 +94,7 @@ const float* Model::layer_output(size_t i, int64_t b) const {
 
 void Model::zero_grads() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
 
-void Model::backward(const float* dlogits, int64_t batch) {
+void Model::backward(const float* dlogits, int64_t batch, const Taps& taps) {
     if (batch != batch_) throw std::logic_error("backward must follow a forward of the same batch");
     dcol_.resize(col_.size());
     grad_a_.resize(capacity_ * largest_activation_), grad_b_.resize(capacity_ * largest_activation_);
@@ -105,7 +105,8 @@ void Model::backward(const float* dlogits, int64_t batch) {
     p.batch = batch, p.params = params_.data(), p.grads = grads_.data(), p.state = non_trainable_.data();
     p.col = col_.data(), p.dcol = dcol_.data();
     for (size_t i = layers_.size(); i-- > 0;) {
-        layers_[i]->backward(p, input_of(i), out_[i].data(), dy, i == 0 ? nullptr : dx);
+        if (i == taps.layer) std::memcpy(taps.layer_grad, dy, sizeof(float) * batch * layers_[i]->out.size());
+        layers_[i]->backward(p, input_of(i), out_[i].data(), dy, i == 0 ? taps.input_grad : dx);
         std::swap(dx, dy);
     }
 }

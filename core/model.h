@@ -63,7 +63,16 @@ public:
     // dlogits [batch, classes] is the gradient of the logits: a model ending with a softmax leaves
     // that softmax to the loss, which differentiates softmax and cross-entropy together
     // (probs − onehot: exact, where the softmax's own backward would divide by tiny probabilities).
-    void backward(const float* dlogits, int64_t batch);
+    // taps (optional) also keep the gradient of one layer's output, as the backward reaches it
+    // [batch, that layer's output], and of the model's input [batch, input] (the first layer's dx,
+    // which training skips): what explanations of a prediction (explain.h) read.
+    struct Taps {
+        size_t layer = SIZE_MAX;
+        float* layer_grad = nullptr;
+        float* input_grad = nullptr;
+    };
+    void backward(const float* dlogits, int64_t batch, const Taps& taps);
+    void backward(const float* dlogits, int64_t batch) { backward(dlogits, batch, Taps{}); }
     void zero_grads();
 
     // Keras-style table: layer (type), output shape, params; totals.
