@@ -17,6 +17,8 @@
 
 #include "core/analysis.h"
 #include "core/dataset.h"
+#include "core/explain.h"
+#include "core/fine_tune.h"
 #include "core/model_io.h"
 #include "core/parallel.h"
 #include "core/refuse.h"
@@ -244,6 +246,95 @@ public:
         return static_cast<double>(memory_limit());
     }
 
+    // Why the model gives one image its scores, for class `target` (-1: the predicted one):
+    // {target, probabilities, saliency [h·w], gradcamLayer, gradcamProblem, camShape [gh, gw],
+    // gradcam [h·w] or null} (core/explain.h).
+    val explain(val pixels, int target) {
+        return guarded([&] {
+            std::vector<float> x = input_image(pixels);
+            Explanation e = cnn::explain(*model_, x.data(), target);
+            val result = val::object();
+            result.set("target", e.target);
+            result.set("probabilities", to_typed_array(e.probabilities.data(), e.probabilities.size(), "Float32Array"));
+            result.set("saliency", to_typed_array(e.saliency.data(), e.saliency.size(), "Float32Array"));
+            result.set("gradcamLayer", e.gradcam_layer);
+            result.set("gradcamProblem", e.gradcam_problem);
+            result.set("camShape", val::array(std::vector<int>{e.cam_h, e.cam_w}));
+            result.set("gradcam", e.gradcam.empty() ? val::null()
+                                                     : to_typed_array(e.gradcam.data(), e.gradcam.size(), "Float32Array"));
+            return result;
+        });
+    }
+
+    // The probability of class `target` (-1: the predicted one) with each 4×4 patch greyed out:
+    // {target, patch, rows, cols, baseline, probability [rows·cols]}.
+    val occlusion(val pixels, int target) {
+        return guarded([&] {
+            std::vector<float> x = input_image(pixels);
+            Occlusion o = cnn::occlusion(*model_, x.data(), target);
+            val result = val::object();
+            result.set("target", o.target);
+            result.set("patch", o.patch);
+            result.set("rows", o.rows);
+            result.set("cols", o.cols);
+            result.set("baseline", o.baseline);
+            result.set("probability", to_typed_array(o.probability.data(), o.probability.size(), "Float32Array"));
+            return result;
+        });
+    }
+
+    // Starts fine-tuning on the user's images (uint8 [n, h, w], labels [n]) mixed with the loaded
+    // training set, after a snapshot of the weights; options: {steps, batch_size, own_per_batch,
+    // learning_rate, seed} (core/fine_tune.h). Returns the accuracies before: {own, test}, test
+    // on the first kFineTuneTestImages test images.
+    std::string startFineTune(val images, val labels, const std::string& options) {
+        return guarded([&] {
+            if (train_.count == 0 || test_.count == 0) refuse("fine-tuning needs MNIST: load it first");
+            json j = options.empty() ? json::object() : json::parse(options);
+            FineTuneConfig c;
+            c.steps = j.value("steps", c.steps);
+            c.batch_size = j.value("batch_size", c.batch_size);
+            c.own_per_batch = j.value("own_per_batch", c.own_per_batch);
+            c.learning_rate = j.value("learning_rate", c.learning_rate);
+            c.seed = j.value("seed", c.seed);
+            Dataset own;
+            own.rows = train_.rows, own.cols = train_.cols;
+            own.images = copy_typed_array<uint8_t>(images, "your images");
+            own.labels = copy_typed_array<uint8_t>(labels, "your labels");
+            own.count = static_cast<int64_t>(own.labels.size());
+            if (int64_t(own.images.size()) != own.count * own.image_size())
+                refuse(std::to_string(own.labels.size()) + " labels need " + std::to_string(own.count * own.image_size()) +
+                       " pixels of your images, not " + std::to_string(own.images.size()));
+            fit_memory_limit();
+            fine_tuning_.reset();
+            own_ = std::move(own);
+            fine_tuning_ = std::make_unique<FineTuning>(*model_, own_, train_, c);
+            return fine_tune_accuracies().dump();
+        });
+    }
+
+    // Runs up to `steps` more fine-tuning steps: the trainer's step statistics, and when done the
+    // accuracies after ({own, test}, as startFineTune's).
+    std::string fineTune(int steps) {
+        return guarded([&] {
+            if (!fine_tuning_) refuse("no fine-tuning in progress: start one first");
+            StepStats s = fine_tuning_->run(steps);
+            json result = {{"loss", s.loss}, {"step", s.step}, {"total_steps", s.total_steps}, {"done", s.done}};
+            if (s.done) result["after"] = fine_tune_accuracies();
+            return result.dump();
+        });
+    }
+
+    // Ends a fine-tuning, keeping its weights or putting back those from before it (bit for bit).
+    void endFineTune(bool keep) {
+        guarded([&] {
+            if (!fine_tuning_) refuse("no fine-tuning to " + std::string(keep ? "keep" : "undo"));
+            if (!keep) fine_tuning_->undo();
+            fine_tuning_.reset();
+            own_ = Dataset{};
+        });
+    }
+
     // Traps the module on purpose (a WebAssembly `unreachable`), as a bug or an abort would: the
     // page's recovery from a dead engine is tested with it.
     void crashForTesting() { __builtin_trap(); }
@@ -255,8 +346,16 @@ private:
         set_memory_limit(heap_memory_limit(data));
     }
 
+    // Accuracy on the user's images and on the first kFineTuneTestImages test images.
+    static constexpr int64_t kFineTuneTestImages = 1000;
+    json fine_tune_accuracies() {
+        return {{"own", cnn::evaluate(*model_, own_).accuracy},
+                {"test", cnn::evaluate(*model_, test_, kFineTuneTestImages).accuracy}};
+    }
+
     void replace_model(std::unique_ptr<Model> model) {
-        trainer_.reset();  // it refers to the old model
+        fine_tuning_.reset();  // they refer to the old model
+        trainer_.reset();
         model_ = std::move(model);
     }
 
@@ -274,6 +373,8 @@ private:
     Dataset train_, test_;
     TrainConfig config_;
     std::unique_ptr<Trainer> trainer_;
+    Dataset own_;  // the user's images while a fine-tuning runs
+    std::unique_ptr<FineTuning> fine_tuning_;
 };
 
 // Bytes the allocator has handed out and not taken back: lets tests see leaks, which the
@@ -303,5 +404,10 @@ EMSCRIPTEN_BINDINGS(cnn_engine) {
         .function("saveModel", &Engine::saveModel)
         .function("loadModel", &Engine::loadModel)
         .function("memoryLimit", &Engine::memoryLimit)
+        .function("explain", &Engine::explain)
+        .function("occlusion", &Engine::occlusion)
+        .function("startFineTune", &Engine::startFineTune)
+        .function("fineTune", &Engine::fineTune)
+        .function("endFineTune", &Engine::endFineTune)
         .function("crashForTesting", &Engine::crashForTesting);
 }
