@@ -15,6 +15,9 @@ import { startEvaluation } from './page/evaluation.js';
 import { startSaveLoad } from './page/save-load.js';
 import { startEditor } from './page/editor.js';
 import { startLink } from './page/link.js';
+import { startExplain } from './page/explain.js';
+import { startMyDigits } from './page/my-digits.js';
+import { startFineTune } from './page/fine-tune.js';
 
 const app = createApp({
   createTrainer: () => new Worker(new URL('./workers/trainer.js', import.meta.url), { type: 'module' }),
@@ -29,6 +32,8 @@ const drawing = startDrawing(app);
 const data = startData(app);
 startEvaluation(app, drawing);
 startSaveLoad(app, models, data);
+startExplain(app, drawing);
+startFineTune(app, data, startMyDigits(app, drawing));
 
 /** The engine that judges the editor's network, then the features that need it, then the model. */
 async function start() {

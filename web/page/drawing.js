@@ -35,6 +35,8 @@ export function startDrawing({ store, predictor, showError }) {
   let timer = 0;
   let featureMapsWanted = false;
   let filtersInFlight = false;
+  /** @type {Array<(input: Float32Array | null, version: number) => void>} */
+  const answerListeners = []; // told of each answer, and of the drawing cleared (null)
 
   // Pointer events can come faster than frames: the drawing is preprocessed at most once a frame.
   let drawingFrame = 0;
@@ -81,6 +83,7 @@ export function startDrawing({ store, predictor, showError }) {
       prediction.dataset.version = String(inputVersion);
       latency.textContent = '';
       renderFeatureMaps(byId('feature-maps'), null);
+      answerListeners.forEach((listener) => listener(null, inputVersion));
       return;
     }
     if (!store.get().engine.ready) return;
@@ -116,6 +119,7 @@ export function startDrawing({ store, predictor, showError }) {
         const ms = performance.now() - sentAt;
         latency.textContent = `answered in ${ms.toFixed(0)} ms`;
         latency.dataset.ms = ms.toFixed(1);
+        answerListeners.forEach((listener) => listener(/** @type {Float32Array} */ (input), version));
       }
       if (featureMapsWanted && input) {
         featureMapsWanted = false;
@@ -196,6 +200,12 @@ export function startDrawing({ store, predictor, showError }) {
   });
 
   return {
+    /** The network's input now (the drawing or the picked test image), or null. */
+    currentInput: () => input,
+    /** Calls listener(input, version) after each answer for an input, and (null) when it is cleared. */
+    onAnswer(/** @type {(input: Float32Array | null, version: number) => void} */ listener) {
+      answerListeners.push(listener);
+    },
     /** Classifies a test image (pixels 0..255): it replaces the drawing as the network's input. */
     classifyImage(/** @type {Uint8Array} */ image) {
       picked = Float32Array.from(image, (v) => v / 255);

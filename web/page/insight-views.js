@@ -19,7 +19,7 @@ const fmt = (/** @type {number} */ v) => {
 };
 
 /** A colour bar with its value range: what the colours of the tiles beside it mean. */
-function legend(/** @type {Scale} */ scale, /** @type {string} */ label) {
+export function legend(/** @type {Scale} */ scale, /** @type {string} */ label) {
   const bar = el('span', { className: 'legend-bar', 'aria-hidden': 'true' });
   const stops = SCALES[scale.kind].css.filter((_, /** @type {number} */ i) => i % 32 === 0 || i === 255);
   bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;

@@ -28,6 +28,11 @@ import { siteUrl } from './site.js';
  * @property {() => { modelJson: string, weights: Uint8Array }} saveModel
  * @property {(modelJson: string, weights: Uint8Array) => void} loadModel
  * @property {() => number} memoryLimit
+ * @property {(input: Float32Array, target: number) => import('./protocol.js').Explanation} explain
+ * @property {(input: Float32Array, target: number) => import('./protocol.js').Occlusion} occlusion
+ * @property {(images: Uint8Array, labels: Uint8Array, options: string) => string} startFineTune  accuracies before (JSON)
+ * @property {(steps: number) => string} fineTune  step statistics, and the accuracies after when done (JSON)
+ * @property {(keep: boolean) => void} endFineTune
  * @property {() => string} crashForTesting
  * @property {() => void} delete
  */

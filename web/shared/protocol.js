@@ -82,11 +82,33 @@
  *   buildModel: [{ config: string, seed: number }, ModelDescription],
  *   crash: [{}, {}],
  *   heldWeights: [{}, Partial<ModelFiles & { step: number }>],
+ *   explain: [{ input: Float32Array, target: number, minVersion?: number }, Explanation & { version: number }],
+ *   occlusion: [{ input: Float32Array, target: number, minVersion?: number }, Occlusion & { version: number }],
+ *   fineTune: [{ images: Uint8Array, labels: Uint8Array, steps?: number }, FineTuneResult],
+ *   endFineTune: [{ keep: boolean }, { modelVersion: number, digest: string }],
  * }} Requests
  */
 /** @typedef {keyof Requests} RequestType */
 /** @template {RequestType} T @typedef {Requests[T][0]} PayloadOf */
 /** @template {RequestType} T @typedef {Requests[T][1]} ResultOf */
+
+/**
+ * Engine.explain: why the model gives one input its scores, for class `target` (the saliency map
+ * and Grad-CAM, both [28·28]; gradcam null and gradcamProblem saying why when the model has no
+ * convolution layer).
+ * @typedef {{ target: number, probabilities: Float32Array, saliency: Float32Array, gradcam: Float32Array | null,
+ *   gradcamLayer: string, gradcamProblem: string, camShape: number[] }} Explanation
+ */
+/** Engine.occlusion: the probability of `target` with each patch × patch square greyed [rows·cols]. */
+/** @typedef {{ target: number, patch: number, rows: number, cols: number, baseline: number, probability: Float32Array }} Occlusion */
+/** Accuracy on the user's digits and on the first 1,000 MNIST test images. */
+/** @typedef {{ own: number, test: number }} FineTuneAccuracy */
+/**
+ * A fine-tuning that ran to its end: the accuracies before and after, the new model version (the
+ * predictor has the fine-tuned weights), and digests of the weights before and after.
+ * @typedef {{ before: FineTuneAccuracy, after: FineTuneAccuracy, steps: number, modelVersion: number,
+ *   digestBefore: string, digestAfter: string }} FineTuneResult
+ */
 
 /** What a saved model.json says about itself (userDefinedMetadata). */
 /** @typedef {{ test_accuracy?: number, saved_at?: string }} ModelMetadata */
@@ -143,6 +165,16 @@ export const Request = Object.freeze(/** @type {const} */ ({
   /** Predictor: a copy of the weights it holds ({} before any); a new training worker starts
    *  from them when the old one died. */
   HELD_WEIGHTS: 'heldWeights',
+  /** Predictor: the saliency map and Grad-CAM of one input for class `target` (-1: the predicted one). */
+  EXPLAIN: 'explain',
+  /** Predictor: the probability of class `target` with each 4×4 patch of the input greyed out. */
+  OCCLUSION: 'occlusion',
+  /** Fine-tunes the model on the user's digits (uint8 28×28 each, and their labels) mixed with
+   *  MNIST (which must be loaded), emitting 'fineTuneProgress'; the previous weights are kept
+   *  until END_FINE_TUNE. */
+  FINE_TUNE: 'fineTune',
+  /** Keeps the fine-tuned weights, or puts back those from before it exactly (keep: false). */
+  END_FINE_TUNE: 'endFineTune',
 }));
 
 /**
@@ -158,6 +190,7 @@ export const Request = Object.freeze(/** @type {const} */ ({
  *   | { type: 'evalProgress', done: number, total: number }
  *   | { type: 'epoch', epoch: number, accuracy: number, loss: number, count: number }
  *   | { type: 'trainState', state: TrainStateName, reason?: string }
+ *   | { type: 'fineTuneProgress', step: number, total: number }
  *   | { type: 'workerError', message: string }} WorkerEvent
  */
 

@@ -35,3 +35,11 @@ export function layerOutputs(engine, { input, layers }) {
     }),
   };
 }
+
+/** Engine.explain of one input for class `target` (-1: the predicted one). */
+export const explain = (/** @type {Engine} */ engine, /** @type {Float32Array} */ input, /** @type {number} */ target) =>
+  engine.explain(toInput(input), target);
+
+/** Engine.occlusion of one input for class `target` (-1: the predicted one). */
+export const occlusion = (/** @type {Engine} */ engine, /** @type {Float32Array} */ input, /** @type {number} */ target) =>
+  engine.occlusion(toInput(input), target);

@@ -7,7 +7,7 @@ import { Request } from '../shared/protocol.js';
 import { loadEngineModule, messageOf } from '../shared/engine-module.js';
 import { convKernels } from '../shared/model-files.js';
 import { serveRequests, failIfTrapped } from './request-loop.js';
-import { predict, layerOutputs } from './inference.js';
+import { predict, layerOutputs, explain, occlusion } from './inference.js';
 
 /** @typedef {import('../shared/protocol.js').Snapshot} Snapshot */
 /** @typedef {{ minVersion: number, resolve: () => void, reject: (err: Error) => void }} Waiting */
@@ -91,5 +91,13 @@ serveRequests({
   async [Request.LAYER_OUTPUTS]({ minVersion, ...request }) {
     await whenVersion(minVersion);
     return layerOutputs(await engineReady, request);
+  },
+  async [Request.EXPLAIN]({ input, target, minVersion }) {
+    await whenVersion(minVersion);
+    return { ...explain(await engineReady, input, target), version };
+  },
+  async [Request.OCCLUSION]({ input, target, minVersion }) {
+    await whenVersion(minVersion);
+    return { ...occlusion(await engineReady, input, target), version };
   },
 }, () => true);

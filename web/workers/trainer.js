@@ -8,7 +8,7 @@
 import { Request, TrainState } from '../shared/protocol.js';
 import { loadEngineModule, messageOf } from '../shared/engine-module.js';
 import { fetchModel, metadataOf } from '../shared/model-files.js';
-import { serveRequests, failIfTrapped } from './request-loop.js';
+import { serveRequests, failIfTrapped, yieldToEvents } from './request-loop.js';
 import { predict, layerOutputs } from './inference.js';
 import { downloadMnist, unpackFiles, giveData } from './datasets.js';
 import { evaluate, cellImages } from './evaluation.js';
@@ -161,6 +161,7 @@ function useData(files) {
 
 function requireData() {
   if (!testSet) throw new Error('Load the MNIST data first.');
+  if (fineTuning) throw new Error('Wait for the fine-tuning to finish.');
   return testSet;
 }
 
@@ -225,6 +226,60 @@ function configure(/** @type {TrainingConfig} */ config) {
   run.config = config;
   run.lastValidated = 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fine-tuning on the user's digits
+
+let fineTuning = false; // a fine-tuning is running (its keep-or-undo may come later)
+
+/** FNV-1a (32 bits) of the weights in use: lets the page tell that an undo gave back the same weights. */
+function weightsDigest() {
+  const bytes = engine().saveModel().weights;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/** @type {import('./request-loop.js').Handlers} */
+const fineTuneHandlers = {
+  async [Request.FINE_TUNE]({ images, labels, steps }) {
+    requireData();
+    refuseWhileTraining('fine-tuning');
+    fineTuning = true;
+    try {
+      const digestBefore = weightsDigest();
+      const before = JSON.parse(engine().startFineTune(images, labels, JSON.stringify(steps ? { steps } : {})));
+      let perChunk = 1;
+      let result;
+      do {
+        const started = performance.now();
+        result = JSON.parse(engine().fineTune(perChunk));
+        post({ type: 'fineTuneProgress', step: result.step, total: result.total_steps });
+        const perStep = (performance.now() - started) / perChunk;
+        perChunk = Math.max(1, Math.min(64, Math.round(CHUNK_TARGET_MS / Math.max(perStep, 0.1))));
+        if (!result.done) await yieldToEvents();
+      } while (!result.done);
+      const { modelVersion: version } = modelReplaced();
+      return { before, after: result.after, steps: result.step, modelVersion: version, digestBefore, digestAfter: weightsDigest() };
+    } catch (err) {
+      if (!failIfTrapped(err)) {
+        try {
+          engine().endFineTune(false); // the weights from before, not half a fine-tuning
+        } catch {
+          // it never started
+        }
+      }
+      throw err;
+    } finally {
+      fineTuning = false;
+    }
+  },
+  [Request.END_FINE_TUNE]({ keep }) {
+    engine().endFineTune(keep);
+    const { modelVersion: version } = modelReplaced();
+    return { modelVersion: version, digest: weightsDigest() };
+  },
+};
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -362,6 +417,7 @@ const handlers = {
     if (run.state === TrainState.RUNNING) run.crashNextChunk = true;
     else engine().crashForTesting();
   },
+  ...fineTuneHandlers,
 };
 
 serveRequests(handlers, (type) => engineOrNull !== null || type === Request.INIT || type === Request.CONNECT_PREDICTOR);
