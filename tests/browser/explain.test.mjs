@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { usePlaygroundPage, waitForReady, drawDigit, clearPad, waitForAnswer } from './server.mjs';
+import { usePlaygroundPage, waitForReady, drawDigit, clearPad, waitForAnswer, screenshotPath } from './server.mjs';
 import { describeIdx } from '../../web/shared/idx.js';
 
 /** The pixels of a map's canvas, once it answers the current input for class `target`. */
@@ -63,6 +63,8 @@ describe('why this answer, and teaching it your handwriting', () => {
     assert.ok(differing(gradcam, otherGradcam) > 1000, 'Grad-CAM changed with the class');
     assert.match(await page.locator('#gradcam-text').textContent(), new RegExp(`“${other}”`));
 
+    await mapPixels(page, 'occlusion', other);
+    await page.locator('#draw').screenshot({ path: screenshotPath('why-this-answer.png') });
     await page.locator('input[name="lang"][value="ko"]').check();
     await page.locator('#saliency-text').filter({ hasText: '돌출 맵' }).waitFor();
     await page.locator('input[name="lang"][value="en"]').check();

@@ -72,7 +72,7 @@ export function startMyDigits({ store, showError, clearError }, drawing) {
       return;
     }
     for (const file of toIdxFiles(digits)) {
-      const link = el('a', { href: URL.createObjectURL(new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (file.bytes)])), download: file.name });
+      const link = el('a', { href: URL.createObjectURL(new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (file.bytes)], { type: 'application/octet-stream' })), download: file.name });
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 1000);
     }
