@@ -26,6 +26,13 @@ export function startFineTune(app, data, myDigits) {
   myDigits.onChange(() => {
     if (idle()) status.textContent = myDigits.needed() ? myDigits.neededText() : '';
   });
+  const loadingMnist = 'Loading MNIST first (fine-tuning mixes it in so the network does not forget it)';
+  on('dataProgress', ({ loaded, total }) => {
+    if (!running || !total) return;
+    progress.max = total;
+    progress.value = loaded;
+    status.textContent = `${loadingMnist}: ${(loaded / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB…`;
+  });
   on('fineTuneProgress', ({ step, total }) => {
     progress.max = total;
     progress.value = step;
@@ -51,7 +58,7 @@ export function startFineTune(app, data, myDigits) {
     button.disabled = true;
     try {
       if (!store.get().data.loaded || store.get().data.name !== 'MNIST') {
-        status.textContent = 'Loading MNIST first (fine-tuning mixes it in so the network does not forget it)…';
+        status.textContent = `${loadingMnist}…`;
         await data.loadMnist();
         if (store.get().data.name !== 'MNIST') {
           status.textContent = 'Fine-tuning needs MNIST, which could not be loaded.';
