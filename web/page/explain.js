@@ -31,6 +31,7 @@ export function startExplain({ store, predictor, showError }, drawing) {
   let inFlight = false;
   let queued = false;
   let occlusionTimer = 0;
+  let lastOccluded = ''; // input version and class of the last occlusion asked for
   // What is shown, so a change of language or class names can say it again.
   /** @type {{ explanation: import('../shared/protocol.js').Explanation | null, occlusion: import('../shared/protocol.js').Occlusion | null }} */
   const shown = { explanation: null, occlusion: null };
@@ -97,6 +98,11 @@ export function startExplain({ store, predictor, showError }, drawing) {
   async function occlude() {
     const { input, version } = latest;
     if (!input) return;
+    // While training, new weights come every half second: the 49 forward passes would take a
+    // share of the training's CPU each time, so only a new input or class is occluded then.
+    const asked = `${version}:${chosen}`;
+    if (store.get().training.state === 'running' && asked === lastOccluded) return;
+    lastOccluded = asked;
     const sent = input.slice();
     try {
       const o = await predictor.request(Request.OCCLUSION,
