@@ -5,7 +5,8 @@
 #                           nlohmann-json3-dev zlib1g-dev; xsimd >= 11.2 headers into .deps/xsimd;
 #                           npm packages (npm ci) when node_modules is missing or out of date
 #   tools/setup.sh --test   the same, plus chromium and dataset-fashion-mnist (IDX files) for the
-#                           browser tests, and clang with its libFuzzer runtime for the fuzz run
+#                           browser tests, python3-numpy for the exported Keras script's weight
+#                           reader, and clang with its libFuzzer runtime for the fuzz run
 #
 # xsimd: Debian 12 ships 8.1, which has no WebAssembly support. The script fetches Debian 13's
 # header-only libxsimd-dev by name with apt into a private package list (the system's apt state is
@@ -65,7 +66,7 @@ as_root() {
 
 # --- Debian packages ---------------------------------------------------------------------------
 packages=(cmake g++ make emscripten doctest-dev nlohmann-json3-dev zlib1g-dev)
-((want_test)) && packages+=(chromium dataset-fashion-mnist clang libclang-rt-dev)
+((want_test)) && packages+=(chromium dataset-fashion-mnist python3-numpy clang libclang-rt-dev)
 
 if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
   manual_instructions
