@@ -18,6 +18,7 @@ import { startLink } from './page/link.js';
 import { startExplain } from './page/explain.js';
 import { startMyDigits } from './page/my-digits.js';
 import { startFineTune } from './page/fine-tune.js';
+import { startExport } from './page/export.js';
 
 const app = createApp({
   createTrainer: () => new Worker(new URL('./workers/trainer.js', import.meta.url), { type: 'module' }),
@@ -34,6 +35,7 @@ startEvaluation(app, drawing);
 startSaveLoad(app, models, data);
 startExplain(app, drawing);
 startFineTune(app, data, startMyDigits(app, drawing));
+startExport(app);
 
 /** The engine that judges the editor's network, then the features that need it, then the model. */
 async function start() {

@@ -24,8 +24,9 @@ import { CLASS_PRESETS } from '../shared/idx.js';
  * @property {{ ready: boolean, build: string, threads: number, singleThreadReason: string,
  *   memoryLimit: number | null, modelVersion: number }} engine  the training worker's engine
  * @property {{ label: string, testAccuracy: number | null, name: string, layers: FormLayer[] | null,
- *   featureLayers: number[], trainedHere: boolean }} model  the model in use: what the status line
- *   calls it, its layers (null when the editor cannot hold them), those whose feature maps show
+ *   topology: string, featureLayers: number[], trainedHere: boolean }} model  the model in use: what
+ *   the status line calls it, its layers (null when the editor cannot hold them), its Keras config
+ *   as the engine describes it, the layers whose feature maps show
  * @property {boolean} saved  the browser keeps a saved model
  * @property {{ loaded: boolean, loading: boolean, name: string }} data  what the engine trains on
  * @property {{ state: import('../shared/protocol.js').TrainStateName, reason: string }} training
@@ -46,7 +47,7 @@ function initialState() {
     basicCnn: [],
     analysis: null,
     engine: { ready: false, build: '', threads: 1, singleThreadReason: '', memoryLimit: null, modelVersion: 0 },
-    model: { label: '', testAccuracy: null, name: 'Model', layers: null, featureLayers: [], trainedHere: false },
+    model: { label: '', testAccuracy: null, name: 'Model', layers: null, topology: '', featureLayers: [], trainedHere: false },
     saved: false,
     data: { loaded: false, loading: false, name: '' },
     training: { state: 'idle', reason: '' },

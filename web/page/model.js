@@ -72,7 +72,7 @@ export function createModels(/** @type {App} */ app) {
     store.update((s) => ({
       engine: { ...s.engine, modelVersion, memoryLimit },
       model: {
-        label, testAccuracy, name: summary.name, layers: built, trainedHere: false,
+        label, testAccuracy, name: summary.name, layers: built, topology, trainedHere: false,
         featureLayers: summary.layers.flatMap((l, i) => (l.class_name === 'Conv2D' || l.class_name === 'MaxPooling2D' ? [i] : [])),
       },
       ...(adopt && built ? { layers: built } : {}),

@@ -210,6 +210,9 @@ export const TrainState = Object.freeze(/** @type {const} */ ({
   DONE: 'done',
 }));
 
+/** Test images the training worker validates on after every epoch. */
+export const VALIDATION_IMAGES = 1000;
+
 /** Size of one network input: a 28×28 grayscale image, values 0..1 (pixel / 255). */
 export const INPUT_SIZE = 28 * 28;
 

@@ -5,7 +5,7 @@
 // After every change of the weights it sends a copy to the predictor (predictor.js), which serves
 // the page's predictions without waiting for a training step.
 
-import { Request, TrainState } from '../shared/protocol.js';
+import { Request, TrainState, VALIDATION_IMAGES } from '../shared/protocol.js';
 import { loadEngineModule, messageOf } from '../shared/engine-module.js';
 import { fetchModel, metadataOf } from '../shared/model-files.js';
 import { serveRequests, failIfTrapped, yieldToEvents } from './request-loop.js';
@@ -20,7 +20,6 @@ import { evaluate, cellImages } from './evaluation.js';
 
 const CHUNK_TARGET_MS = 75;
 const SNAPSHOT_INTERVAL_MS = 500; // how stale the predictor's weights may get while training
-const VALIDATION_LIMIT = 1000; // test images used for the per-epoch validation accuracy
 
 /** @type {Engine | null} */
 let engineOrNull = null;
@@ -212,7 +211,7 @@ function trainChunk() {
 function validate(/** @type {number} */ epoch) {
   run.lastValidated = epoch;
   try {
-    const r = JSON.parse(engine().evaluate(VALIDATION_LIMIT, 0));
+    const r = JSON.parse(engine().evaluate(VALIDATION_IMAGES, 0));
     post({ type: 'epoch', epoch, accuracy: r.accuracy, loss: r.loss, count: r.count });
   } catch (err) {
     if (failIfTrapped(err)) return;

