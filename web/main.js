@@ -19,6 +19,7 @@ import { startExplain } from './page/explain.js';
 import { startMyDigits } from './page/my-digits.js';
 import { startFineTune } from './page/fine-tune.js';
 import { startExport } from './page/export.js';
+import { startRuns } from './page/runs.js';
 
 const app = createApp({
   createTrainer: () => new Worker(new URL('./workers/trainer.js', import.meta.url), { type: 'module' }),
@@ -45,6 +46,7 @@ async function start() {
     ({ fromLink } = startLink(app, analyser));
     startEditor(app, models, analyser);
     startTraining(app, models, analyser.settingBounds);
+    startRuns(app, models);
   } catch (err) {
     app.showError(`The engine could not be loaded on this page (${/** @type {Error} */ (err).message}): the editor and training are off.`);
   }

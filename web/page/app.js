@@ -36,7 +36,18 @@ import { CLASS_PRESETS } from '../shared/idx.js';
  * @property {{ result: import('../shared/protocol.js').Evaluation | null,
  *   cell: import('../shared/protocol.js').CellImages | null }} evaluation  the last one, and the cell opened
  * @property {{ text: string, serial: number }} error  the error line (serial: shown again when repeated)
+ * @property {RunsState} runs  the recorded training runs and how they are compared
  */
+/**
+ * @typedef {object} RunsState
+ * @property {Run[]} list  the finished runs, oldest first (as kept in IndexedDB)
+ * @property {Run | null} live  the run in progress
+ * @property {string[]} ticked  the runs drawn on the charts beside the newest one
+ * @property {'step' | 'images'} alignBy  the charts' x axis
+ * @property {boolean} keepWeights  keep each new run's weights
+ * @property {string} problem  why runs cannot be kept (IndexedDB refused), '' when they can
+ */
+/** @typedef {import('../shared/runs.js').Run} Run */
 
 /** @returns {PageState} */
 function initialState() {
@@ -56,6 +67,7 @@ function initialState() {
     classNames: [...CLASS_PRESETS.digits],
     evaluation: { result: null, cell: null },
     error: { text: '', serial: 0 },
+    runs: { list: [], live: null, ticked: [], alignBy: 'step', keepWeights: false, problem: '' },
   };
 }
 
@@ -123,7 +135,7 @@ export function createApp({ createTrainer, createPredictor, onTrainerCrash }) {
 
   /**
    * Changes some fields of one of the state's parts: patch('model', { label }).
-   * @template {'engine' | 'model' | 'data' | 'training' | 'evaluation'} K
+   * @template {'engine' | 'model' | 'data' | 'training' | 'evaluation' | 'runs'} K
    * @param {K} key @param {Partial<PageState[K]>} change
    */
   const patch = (key, change) => store.update((s) => ({ [key]: { ...s[key], ...change } }));

@@ -1,112 +1,113 @@
 // @ts-check
-// Training charts (uPlot): loss and accuracy per step, validation accuracy per epoch.
-// Points arrive every chunk (~10/s); redraws are batched to at most one per animation frame.
+// Training charts (uPlot): loss and accuracy per step, and validation accuracy after each epoch,
+// of every run shown (the one in progress and those ticked to compare), each in its own colour
+// and named in the legend, along steps or images seen. Runs arrive as plain data; redraws are
+// batched to at most one per animation frame, and a chart is made anew only when the set of
+// runs it shows changes.
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-const MAX_POINTS = 4000; // beyond this, every other point is dropped so redraws stay cheap
+/**
+ * One run as the charts draw it.
+ * @typedef {{ id: string, name: string, colour: string, batchSize: number, steps: number[], loss: number[],
+ *   accuracy: number[], validationSteps: number[], validation: number[] }} ChartRun
+ */
+/** @typedef {'step' | 'images'} Alignment */
+
+const MAX_POINTS = 2000; // per run and curve: beyond this, points are thinned so redraws stay cheap
+const HEIGHT = 220;
 
 function axisColor() {
   return getComputedStyle(document.documentElement).getPropertyValue('--fg').trim() || '#222';
 }
 
-/**
- * @param {HTMLElement} container
- * @param {{ title: string, series: uPlot.Series[], scales: uPlot.Scales,
- *   axes: { x: string, y: string, y2?: string, y2Scale?: string } }} options
- */
-function makeChart(container, { title, series, scales, axes }) {
-  const width = Math.max(240, container.clientWidth || 480);
-  /** @type {[number[], ...number[][]]} */
-  const data = [[], ...series.map(() => [])];
-  const chart = new uPlot(
-    {
-      title,
-      width,
-      height: 220,
-      scales,
-      series: [{ label: axes.x }, ...series],
-      axes: [
-        { label: axes.x, stroke: axisColor() },
-        { label: axes.y, stroke: axisColor(), scale: series[0].scale },
-        ...(axes.y2 ? [{ label: axes.y2, side: 1, stroke: axisColor(), scale: axes.y2Scale, grid: { show: false } }] : []),
-      ],
-      legend: { live: true },
-      cursor: { drag: { x: false, y: false } },
-    },
-    data,
-    container,
-  );
-  new ResizeObserver(() => {
-    const w = Math.max(240, container.clientWidth);
-    if (Math.abs(w - chart.width) > 4) chart.setSize({ width: w, height: 220 });
-  }).observe(container);
-  return { chart, data };
+/** Every k-th index of n, the last always kept, so that at most MAX_POINTS remain. */
+function thinned(/** @type {number} */ n) {
+  const k = Math.ceil(n / MAX_POINTS);
+  return Array.from({ length: n }, (_, i) => i).filter((i) => i % k === 0 || i === n - 1);
 }
 
-/** The step chart and the epoch chart; points are added as they come. */
+/** @type {(digits: number, percent?: boolean) => uPlot.Series['value']} */
+const shown = (digits, percent = false) => (_, v) => (v == null ? '–' : percent ? `${(v * 100).toFixed(digits)}%` : v.toFixed(digits));
+
+/**
+ * A chart whose series are made by `seriesOf(run)` for each run, on x values from `xOf(run)`.
+ * @param {HTMLElement} container
+ * @param {{ title: string, scales: uPlot.Scales, axes: uPlot.Axis[],
+ *   seriesOf: (run: ChartRun) => uPlot.Series[], columnsOf: (run: ChartRun, align: Alignment) => number[][] }} options
+ */
+function overlayChart(container, { title, scales, axes, seriesOf, columnsOf }) {
+  /** @type {uPlot | null} */
+  let chart = null;
+  let key = '';
+  const width = () => Math.max(240, container.clientWidth || 480);
+  new ResizeObserver(() => {
+    if (chart && Math.abs(width() - chart.width) > 4) chart.setSize({ width: width(), height: HEIGHT });
+  }).observe(container);
+
+  return {
+    draw(/** @type {ChartRun[]} */ runs, /** @type {Alignment} */ align) {
+      const xLabel = align === 'images' ? 'images seen' : 'step';
+      const tables = runs.map((run) => /** @type {uPlot.AlignedData} */ (columnsOf(run, align)));
+      /** @type {uPlot.AlignedData} */
+      const data = tables.length ? uPlot.join(tables) : [[]];
+      const nextKey = JSON.stringify([align, runs.map((r) => [r.id, r.name, r.colour])]);
+      if (chart && nextKey === key) {
+        chart.setData(data);
+        return;
+      }
+      key = nextKey;
+      chart?.destroy();
+      chart = new uPlot({
+        title, width: width(), height: HEIGHT, scales,
+        series: [{ label: xLabel }, ...runs.flatMap((run) => seriesOf(run).map((s) => ({ spanGaps: true, ...s })))],
+        axes: [{ label: xLabel, stroke: axisColor() }, ...axes.map((a) => ({ stroke: axisColor(), ...a }))],
+        legend: { live: true },
+        cursor: { drag: { x: false, y: false } },
+      }, data, container);
+    },
+  };
+}
+
+const xs = (/** @type {ChartRun} */ run, /** @type {number[]} */ steps, /** @type {Alignment} */ align) =>
+  (align === 'images' ? steps.map((s) => s * run.batchSize) : steps);
+
+/** The step chart and the validation chart. */
 export function createCharts(/** @type {HTMLElement} */ stepContainer, /** @type {HTMLElement} */ epochContainer) {
-  /** @type {(digits: number, percent?: boolean) => uPlot.Series['value']} */
-  const shown = (digits, percent = false) => (_, v) => (v == null ? '–' : percent ? `${(v * 100).toFixed(digits)}%` : v.toFixed(digits));
-  const steps = makeChart(stepContainer, {
-    title: 'Training loss and accuracy per step',
+  const steps = overlayChart(stepContainer, {
+    title: 'Training loss (solid) and accuracy (dashed) per step',
     scales: { x: { time: false }, loss: { auto: true }, acc: { range: [0, 1] } },
-    series: [
-      { label: 'loss', scale: 'loss', stroke: '#d9480f', width: 1.5, value: shown(3) },
-      { label: 'accuracy', scale: 'acc', stroke: '#1c7ed6', width: 1.5, value: shown(1, true) },
+    axes: [{ label: 'loss', scale: 'loss' }, { label: 'accuracy', side: 1, scale: 'acc', grid: { show: false } }],
+    seriesOf: (run) => [
+      { label: `loss · ${run.name}`, scale: 'loss', stroke: run.colour, width: 1.5, value: shown(3) },
+      { label: `accuracy · ${run.name}`, scale: 'acc', stroke: run.colour, width: 1, dash: [4, 3], value: shown(1, true) },
     ],
-    axes: { x: 'step', y: 'loss', y2: 'accuracy', y2Scale: 'acc' },
+    columnsOf: (run, align) => {
+      const kept = thinned(run.steps.length);
+      return [xs(run, kept.map((i) => run.steps[i]), align), kept.map((i) => run.loss[i]), kept.map((i) => run.accuracy[i])];
+    },
   });
-  const epochs = makeChart(epochContainer, {
-    title: 'Validation accuracy per epoch',
+  const epochs = overlayChart(epochContainer, {
+    title: 'Validation accuracy after each epoch',
     scales: { x: { time: false, range: (_, _min, max) => [0, Math.max(1, max)] }, acc: { range: [0, 1] } },
-    series: [
-      {
-        label: 'validation accuracy',
-        scale: 'acc',
-        stroke: '#2b8a3e',
-        width: 2,
-        points: { show: true, size: 8 },
-        value: shown(2, true),
-      },
-    ],
-    axes: { x: 'epoch', y: 'accuracy' },
+    axes: [{ label: 'accuracy', scale: 'acc' }],
+    seriesOf: (run) => [{ label: run.name, scale: 'acc', stroke: run.colour, width: 2, points: { show: true, size: 8 }, value: shown(2, true) }],
+    columnsOf: (run, align) => [xs(run, run.validationSteps, align), run.validation],
   });
 
   let frame = 0;
-  const redraw = () => {
-    frame = 0;
-    steps.chart.setData(steps.data);
-    epochs.chart.setData(epochs.data);
-  };
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(redraw);
-  };
-
+  /** @type {[ChartRun[], Alignment]} */
+  let wanted = [[], 'step'];
   return {
-    addStep(/** @type {number} */ step, /** @type {number} */ loss, /** @type {number} */ accuracy) {
-      const [x, l, a] = steps.data;
-      x.push(step);
-      l.push(loss);
-      a.push(accuracy);
-      if (x.length > MAX_POINTS) {
-        for (const column of steps.data) {
-          const kept = column.filter((_, i) => i % 2 === 0 || i === column.length - 1);
-          column.length = 0;
-          column.push(...kept);
-        }
-      }
-      schedule();
-    },
-    addEpoch(/** @type {number} */ epoch, /** @type {number} */ accuracy) {
-      epochs.data[0].push(epoch);
-      epochs.data[1].push(accuracy);
-      schedule();
-    },
-    clear() {
-      for (const column of [...steps.data, ...epochs.data]) column.length = 0;
-      schedule();
+    /** Draws these runs (at the next animation frame). */
+    show(/** @type {ChartRun[]} */ runs, /** @type {Alignment} */ align) {
+      wanted = [runs, align];
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        steps.draw(...wanted);
+        epochs.draw(...wanted);
+      });
     },
   };
 }

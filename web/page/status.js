@@ -12,6 +12,9 @@ const TRAIN_STATE_TEXT = Object.freeze(/** @type {Record<string, string>} */ ({
   idle: 'not started', running: 'training…', paused: 'paused', stopped: 'stopped', done: 'finished',
 }));
 
+/** The engine build in words: "SIMD + 2 threads". @param {{ build: string, threads: number }} engine */
+export const buildName = ({ build, threads }) => (build === 'threads' ? `SIMD + ${threads} threads` : 'SIMD, 1 thread');
+
 /** @param {import('./app.js').App} app */
 export function startStatus({ store }) {
   watch(store, (s) => ({ label: s.model.label, testAccuracy: s.model.testAccuracy, state: s.training.state, ready: s.engine.ready }), ({ label, testAccuracy, state, ready }) => {
@@ -23,9 +26,7 @@ export function startStatus({ store }) {
     document.body.classList.toggle('is-ready', ready);
   });
   watch(store, (s) => ({ build: s.engine.build, threads: s.engine.threads, why: s.engine.singleThreadReason }), ({ build, threads, why }) => {
-    byId('build-info').textContent = build
-      ? `${build === 'threads' ? `SIMD + ${threads} threads` : 'SIMD, 1 thread'}${why ? ` — no threads: ${why}` : ''}`
-      : '…';
+    byId('build-info').textContent = build ? `${buildName({ build, threads })}${why ? ` — no threads: ${why}` : ''}` : '…';
   });
   watch(store, (s) => s.error, ({ text }) => {
     byId('error').textContent = text;

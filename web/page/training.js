@@ -1,10 +1,10 @@
 // @ts-check
 // Training in the worker: the settings form (bounds from the engine's limits), the Train,
-// Pause/Resume, One step, Stop and Reset controls, and the live metrics and charts.
+// Pause/Resume, One step, Stop and Reset controls, and the live metrics (the charts draw the
+// runs: runs.js).
 
 import { Request } from '../shared/protocol.js';
 import { DEFAULT_LEARNING_RATE, settingProblem, trainingConfig } from '../shared/url-state.js';
-import { createCharts } from './charts.js';
 import { editorIsBuilt } from './model.js';
 import { watch } from './store.js';
 import { byId, inputById, selectById, buttonById, formatPercent, formatCount } from './views.js';
@@ -32,7 +32,6 @@ function formatDuration(/** @type {number} */ seconds) {
  */
 export function startTraining(app, models, bounds) {
   const { store, trainer, task, patch, clearError, on } = app;
-  const charts = createCharts(byId('chart-steps'), byId('chart-epochs'));
 
   for (const [id, key] of NUMBERS) {
     inputById(id).min = String(bounds[key][0]);
@@ -82,13 +81,11 @@ export function startTraining(app, models, bounds) {
 
   // What the worker reports.
   on('metrics', ({ type, chunkMs, build, threads, ...metrics }) => {
-    charts.addStep(metrics.step, metrics.loss, metrics.accuracy);
     store.update(({ model }) => ({
       metrics,
       ...(model.trainedHere ? { model: { ...model, label: `${model.name} trained in this page, step ${metrics.step}`, testAccuracy: null } } : {}),
     }));
   });
-  on('epoch', ({ epoch, accuracy }) => charts.addEpoch(epoch, accuracy));
   on('trainState', ({ state, reason }) => patch('training', { state, reason: reason ?? '' }));
 
   const bar = /** @type {HTMLProgressElement} */ (byId('train-progress'));
@@ -124,9 +121,7 @@ export function startTraining(app, models, bounds) {
     const settings = readForm();
     checkReady();
     // A changed network is built first: new weights from the seed, so training starts fresh anyway.
-    const built = !editorIsBuilt(store.get());
-    if (built) await models.build();
-    if (settings.fresh || built) charts.clear();
+    if (!editorIsBuilt(store.get())) await models.build();
     patch('model', { trainedHere: true });
     await trainer.request(Request.TRAIN, { config: trainingConfig(settings), fresh: settings.fresh });
   }));
@@ -144,7 +139,6 @@ export function startTraining(app, models, bounds) {
     clearError();
     readForm();
     await models.resetWeights();
-    charts.clear();
     store.update({ metrics: null });
   }));
 }
