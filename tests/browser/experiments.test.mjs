@@ -189,8 +189,11 @@ describe('experiments', () => {
     await narrow.getByTestId('export-code').click();
     const overflow = await narrow.evaluate(() => {
       const width = document.documentElement.clientWidth;
+      // Wide tables and code scroll inside their own box, not the page.
+      const scrolls = (e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+      const insideScroller = (e) => { for (let p = e.parentElement; p; p = p.parentElement) if (scrolls(p)) return true; return false; };
       const wide = [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > width + 0.5 && !e.closest('.table-scroll, pre'))
+        .filter((e) => e.getBoundingClientRect().right > width + 0.5 && !insideScroller(e))
         .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}`);
       return { scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
     });
