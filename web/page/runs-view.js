@@ -54,7 +54,7 @@ function row(run, index, s, live) {
     el('td', {}, `${run.modelName} · ${optimizer} lr ${learningRate} · batch ${batchSize} · ${epochs} epoch${epochs > 1 ? 's' : ''} · seed ${seed}${run.settings.fresh ? '' : ' · continued'} · ${run.data}`),
     el('td', { className: 'num', dataset: { testid: 'run-steps' } }, live ? `${formatCount(run.steps[run.steps.length - 1] ?? 0)}…` : formatCount(run.steps[run.steps.length - 1] ?? 0)),
     el('td', { className: 'num' }, lastValidation === undefined ? '–' : formatPercent(lastValidation, 2)),
-    el('td', { className: 'num' }, run.testAccuracy == null ? '–' : formatPercent(run.testAccuracy, 2)),
+    el('td', { className: 'num', dataset: { testid: 'run-test' } }, run.testAccuracy == null ? '–' : formatPercent(run.testAccuracy, 2)),
     el('td', { className: 'num' }, duration(run.seconds)),
     el('td', { className: 'num' }, formatCount(Math.round(run.imagesPerSec))),
     el('td', {}, run.build),
