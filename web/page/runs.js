@@ -53,7 +53,8 @@ export function startRuns(app, models) {
       });
       patch('runs', { live: { ...run, name: defaultRunName(run, s.runs.list) } });
     } else if (live && state !== 'running' && state !== 'paused') {
-      finish({ ...live, state: state === 'done' ? 'done' : 'stopped' }, s);
+      // 'idle': the worker was lost, and its successor holds other weights than the run's.
+      finish({ ...live, state: state === 'done' ? 'done' : 'stopped' }, s, { weightsInUse: state !== 'idle' });
     }
   });
   on('metrics', ({ step, loss, accuracy, chunkMs }) => {
@@ -65,15 +66,16 @@ export function startRuns(app, models) {
     if (live) patch('runs', { live: withValidation(live, accuracy) });
   });
 
-  async function finish(/** @type {Run} */ run, /** @type {PageState} */ s) {
+  /** @param {Run} run @param {PageState} s @param {{ weightsInUse: boolean }} how */
+  async function finish(run, s, { weightsInUse }) {
     if (!run.steps.length) {
       patch('runs', { live: null });
       return;
     }
     patch('runs', { live: null, list: [...s.runs.list, run] });
-    lastTrained = { id: run.id, modelVersion: s.engine.modelVersion };
+    lastTrained = weightsInUse ? { id: run.id, modelVersion: s.engine.modelVersion } : { id: '', modelVersion: -1 };
     let weights = null;
-    if (s.runs.keepWeights) {
+    if (s.runs.keepWeights && weightsInUse) {
       try {
         const { modelJson, weights: bytes } = await trainer.request(Request.SAVE_MODEL, {});
         weights = { modelJson, weights: bytes };
