@@ -280,7 +280,7 @@ TEST_CASE("a learning rate of 10 diverges: training stops with a hint and the la
     m.init_weights(rng);
     TrainConfig c;
     c.optimizer = optimizer_defaults("sgd");
-    c.optimizer.learning_rate = 10.0f;
+    c.optimizer.learning_rate = Schedule::constant(10);
     c.batch_size = 32;
     Trainer t(m, data, c);
     const auto good = m.params();  // the snapshot taken at step 0 (snapshots come every 100 steps)

@@ -70,7 +70,7 @@ TEST_CASE("a diverging run stops with a message and keeps the last good weights"
     m.init_weights(rng);
     TrainConfig c;
     c.optimizer = optimizer_defaults("sgd");
-    c.optimizer.learning_rate = 10.0f;  // the largest the engine takes
+    c.optimizer.learning_rate = Schedule::constant(10);  // the largest the engine takes
     Trainer t(m, train, c);
     const auto before = m.params();
     std::string err = test::error_of([&] { t.run(20); });
