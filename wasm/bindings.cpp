@@ -1,5 +1,6 @@
-// The JavaScript face of the core: the free functions analyse() and limits(), which judge a
-// network and state the engine's bounds without an Engine, and one Engine object that owns a
+// The JavaScript face of the core: the free functions analyse(), limits() and scheduleCurve(),
+// which judge a network, state the engine's bounds and draw a learning-rate schedule without an
+// Engine, and one Engine object that owns a
 // model, the datasets and a training run. Strings carry JSON (small, self-describing); pixels,
 // probabilities and weights cross as typed arrays copied once. Every C++ error becomes a JS Error
 // with the same message, and the engine stays usable afterwards.
@@ -178,7 +179,11 @@ public:
                             {"epoch_end", s.epoch_end},
                             {"stopped_early", s.stopped_early},
                             {"done", s.done}};
-            if (s.validated) metrics.update({{"val_loss", s.val_loss}, {"val_accuracy", s.val_accuracy}, {"val_step", s.val_step}});
+            if (s.validated)
+                metrics.update({{"val_loss", s.val_loss},
+                                {"val_accuracy", s.val_accuracy},
+                                {"val_step", s.val_step},
+                                {"val_count", train_.count - trainer_->train_count()}});
             return metrics.dump();
         });
     }
