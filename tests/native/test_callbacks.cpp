@@ -1,7 +1,5 @@
 // EarlyStopping and ReduceLROnPlateau on scripted metric sequences, against Keras 3's rules
 // traced by hand epoch by epoch; and both inside a real training run.
-#include <fstream>
-#include <iterator>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -112,19 +110,6 @@ TEST_CASE("callbacks are read from the config with Keras' names and refused with
 
 namespace {
 
-Dataset first_images(int64_t n) {
-    auto read = [](const std::string& path) {
-        std::ifstream in(path, std::ios::binary);
-        REQUIRE_MESSAGE(in.good(), path << " is missing: run npm ci first");
-        return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-    };
-    Dataset d = parse_idx(read(test::mnist_dir() + "/t10k-images-idx3-ubyte"), read(test::mnist_dir() + "/t10k-labels-idx1-ubyte"));
-    d.count = n;
-    d.images.resize(n * d.image_size());
-    d.labels.resize(n);
-    return d;
-}
-
 // A small network that trains in milliseconds.
 ModelSpec small_net() {
     return test::model_of({28, 28, 1}, {test::conv(4, 3, 2, "valid", "relu"), test::flatten(), test::dense(10, "softmax")});
@@ -133,7 +118,7 @@ ModelSpec small_net() {
 }  // namespace
 
 TEST_CASE("in training: EarlyStopping stops and restores the best epoch's weights; ReduceLROnPlateau lowers the rate") {
-    const Dataset data = first_images(400);
+    const Dataset data = test::mnist("t10k", 400);
     Model m(small_net());
     Rng rng(3);
     m.init_weights(rng);

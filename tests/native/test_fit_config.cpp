@@ -1,8 +1,5 @@
 // The training config JSON: Keras' names and defaults, what the page sends today, clear refusals;
 // and validation_split as Keras' fit takes it (the last rows, before shuffling).
-#include <fstream>
-#include <iterator>
-
 #include <doctest/doctest.h>
 
 #include "core/fit_config.h"
@@ -102,25 +99,8 @@ TEST_CASE("bad training configs are refused, naming the field") {
     CHECK(field == "rho");
 }
 
-namespace {
-
-Dataset mnist_test_images(int64_t n) {
-    auto read = [](const std::string& path) {
-        std::ifstream in(path, std::ios::binary);
-        REQUIRE_MESSAGE(in.good(), path << " is missing: run npm ci first");
-        return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-    };
-    Dataset d = parse_idx(read(test::mnist_dir() + "/t10k-images-idx3-ubyte"), read(test::mnist_dir() + "/t10k-labels-idx1-ubyte"));
-    d.count = n;
-    d.images.resize(n * d.image_size());
-    d.labels.resize(n);
-    return d;
-}
-
-}  // namespace
-
 TEST_CASE("validation_split holds out the last rows before shuffling, as Keras' fit") {
-    const Dataset data = mnist_test_images(10);
+    const Dataset data = test::mnist("t10k", 10);
     Model m(test::model_of({28, 28, 1}, {test::flatten(), test::dense(10, "softmax")}));
     Rng rng(1);
     m.init_weights(rng);
@@ -139,14 +119,14 @@ TEST_CASE("validation_split holds out the last rows before shuffling, as Keras' 
     CHECK(s.val_step == 4);
 
     // Keras' floor: half of 6 leaves 3; 10 · 0.7 is 7 in doubles (not 6.999…), so 0.3 of 10 leaves 7.
-    CHECK(Trainer(m, mnist_test_images(6), read_fit_config(R"({"validation_split": 0.5})")).train_count() == 3);
+    CHECK(Trainer(m, test::mnist("t10k", 6), read_fit_config(R"({"validation_split": 0.5})")).train_count() == 3);
     CHECK(Trainer(m, data, read_fit_config(R"({"validation_split": 0.3})")).train_count() == 7);
-    CHECK(test::error_of([&] { Trainer(m, mnist_test_images(2), read_fit_config(R"({"validation_split": 0.9})")); }) ==
+    CHECK(test::error_of([&] { Trainer(m, test::mnist("t10k", 2), read_fit_config(R"({"validation_split": 0.9})")); }) ==
           "validation_split 0.9 of 2 images leaves no training images");
 }
 
 TEST_CASE("validation_every: a check every N steps besides each epoch's end, each ending a chunk") {
-    const Dataset data = mnist_test_images(100);
+    const Dataset data = test::mnist("t10k", 100);
     Model m(test::model_of({28, 28, 1}, {test::flatten(), test::dense(10, "softmax")}));
     Rng rng(1);
     m.init_weights(rng);
