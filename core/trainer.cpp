@@ -105,6 +105,7 @@ StepStats Trainer::run(int64_t steps) {
     double loss_sum = 0;
     int64_t correct = 0, seen = 0, ran = 0;
     StepStats s;
+    bool validate_now = false;
     for (; ran < steps && !done(); ++ran) {
         // The weights to fall back on if training diverges: refreshed every kSnapshotEvery steps,
         // not every call, since copying the weights and optimiser slots costs a few steps' worth.
@@ -140,14 +141,16 @@ StepStats Trainer::run(int64_t steps) {
         // Keras validates at each epoch's end; validation_every adds checks between them. The chunk
         // ends after each, so every validation reaches the caller.
         s.epoch_end = step_ % per_epoch == 0;
-        if (train_count_ < train_.count &&
-            (s.epoch_end || (config_.validation_every > 0 && step_ % config_.validation_every == 0))) {
-            validate(s);
+        validate_now = train_count_ < train_.count &&
+                       (s.epoch_end || (config_.validation_every > 0 && step_ % config_.validation_every == 0));
+        if (validate_now) {
             ++ran;
             break;
         }
     }
+    // Throughput counts the training steps only.
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (validate_now) validate(s);
     if (seen) s.loss = loss_sum / seen, s.accuracy = double(correct) / seen;
     if (epoch_seen_) s.epoch_loss = epoch_loss_sum_ / epoch_seen_, s.epoch_accuracy = double(epoch_correct_) / epoch_seen_;
     s.step = step_;
