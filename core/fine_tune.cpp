@@ -66,7 +66,7 @@ Dataset fine_tuning_set(const Dataset& own, const Dataset& replay, const FineTun
 FineTuning::FineTuning(Model& model, const Dataset& own, const Dataset& replay, FineTuneConfig config)
     : model_(model), before_(model), mixed_(fine_tuning_set(own, replay, config)) {
     TrainConfig train;
-    train.optimizer.learning_rate = config.learning_rate;
+    train.optimizer.learning_rate = Schedule::constant(config.learning_rate);
     train.batch_size = config.batch_size;
     train.epochs = 1;
     train.seed = config.seed;

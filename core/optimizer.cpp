@@ -1,32 +1,38 @@
 #include "optimizer.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
-#include "limits.h"
 #include "parallel.h"
 #include "refuse.h"
 
 namespace cnn {
 
 OptimizerConfig optimizer_defaults(const std::string& name) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
     OptimizerConfig c;
-    if (name == "adam") {
-        c.kind = OptimizerKind::Adam, c.learning_rate = 0.001f;
-    } else if (name == "sgd") {
-        c.kind = OptimizerKind::SGD, c.learning_rate = 0.01f;
-    } else if (name == "rmsprop") {
-        c.kind = OptimizerKind::RMSprop, c.learning_rate = 0.001f;
+    if (lower == "adam") {
+        c.kind = OptimizerKind::Adam;
+    } else if (lower == "adamw") {
+        c.kind = OptimizerKind::AdamW, c.weight_decay = 0.004;
+    } else if (lower == "sgd") {
+        c.kind = OptimizerKind::SGD, c.learning_rate = Schedule::constant(0.01);
+    } else if (lower == "rmsprop") {
+        c.kind = OptimizerKind::RMSprop;
     } else {
-        refuse("unknown optimizer '" + name + "' (expected adam, sgd or rmsprop)");
+        refuse("unknown optimizer '" + name + "' (expected Adam, AdamW, SGD or RMSprop)", "optimizer");
     }
     return c;
 }
 
 const char* optimizer_name(OptimizerKind kind) {
     switch (kind) {
-        case OptimizerKind::SGD: return "sgd";
-        case OptimizerKind::Adam: return "adam";
-        case OptimizerKind::RMSprop: return "rmsprop";
+        case OptimizerKind::SGD: return "SGD";
+        case OptimizerKind::Adam: return "Adam";
+        case OptimizerKind::AdamW: return "AdamW";
+        case OptimizerKind::RMSprop: return "RMSprop";
     }
     return "?";
 }
@@ -53,46 +59,87 @@ void adam_update(float* p, const float* g, float* m, float* v, int64_t n, float 
     }
 }
 
-void rmsprop_update(float* p, const float* g, float* ms, int64_t n, float lr, float rho, float epsilon) {
+void rmsprop_update(float* p, const float* g, float* ms, float* mg, float* mom, int64_t n, float lr, float rho,
+                    float momentum, float epsilon) {
     for (int64_t i = 0; i < n; ++i) {
         ms[i] = rho * ms[i] + (1.0f - rho) * g[i] * g[i];
-        p[i] -= lr * g[i] / std::sqrt(ms[i] + epsilon);
+        float denominator = ms[i] + epsilon;
+        if (mg) {
+            mg[i] = rho * mg[i] + (1.0f - rho) * g[i];
+            denominator -= mg[i] * mg[i];
+        }
+        const float increment = lr * g[i] / std::sqrt(denominator);
+        if (mom) {
+            mom[i] = momentum * mom[i] + increment;
+            p[i] -= mom[i];
+        } else {
+            p[i] -= increment;
+        }
     }
 }
 
-void check_optimizer(const OptimizerConfig& c) {
-    if (!(c.learning_rate >= float(kMinLearningRate) && c.learning_rate <= float(kMaxLearningRate)))
-        refuse("the learning rate must be between " + format_number(kMinLearningRate) + " and " +
-               format_number(kMaxLearningRate) + " (got " + format_number(c.learning_rate) + ")");
-    if (!(c.momentum >= 0.0f && c.momentum < float(kMaxMomentum)))
-        refuse("momentum must be in [0, 1) (got " + format_number(c.momentum) + ")");
+void weight_decay_update(float* p, int64_t n, float factor) {
+    for (int64_t i = 0; i < n; ++i) p[i] -= p[i] * factor;
 }
 
+namespace {
+
+// The slots each optimiser keeps, in the order step() hands them to its update.
+int slot_count(const OptimizerConfig& c) {
+    switch (c.kind) {
+        case OptimizerKind::SGD: return c.momentum != 0 ? 1 : 0;                       // velocity
+        case OptimizerKind::Adam: case OptimizerKind::AdamW: return 2;                     // m, v
+        case OptimizerKind::RMSprop: return 3;  // mean square; mean gradient, momentum when used
+    }
+    return 0;
+}
+
+}  // namespace
+
 Optimizer::Optimizer(OptimizerConfig config, int64_t params) : config_(config), n_(params) {
-    check_optimizer(config_);
-    bool two_slots = config_.kind == OptimizerKind::Adam;
-    bool one_slot = two_slots || config_.kind == OptimizerKind::RMSprop || config_.momentum != 0.0f;
-    if (one_slot) state_.slot_1.assign(n_, 0.0f);
-    if (two_slots) state_.slot_2.assign(n_, 0.0f);
+    state_.slots.resize(slot_count(config_));
+    for (size_t i = 0; i < state_.slots.size(); ++i) {
+        const bool unused = config_.kind == OptimizerKind::RMSprop &&
+                            ((i == 1 && !config_.centered) || (i == 2 && config_.momentum == 0));
+        if (!unused) state_.slots[i].assign(n_, 0.0f);
+    }
+    state_.learning_rate = config_.learning_rate.initial_learning_rate;
+}
+
+double Optimizer::learning_rate() const {
+    return config_.learning_rate.kind == ScheduleKind::Constant ? state_.learning_rate
+                                                                : config_.learning_rate.at(state_.iterations);
+}
+
+void Optimizer::set_learning_rate(double rate) {
+    if (config_.learning_rate.kind != ScheduleKind::Constant)
+        refuse(std::string("the learning rate follows a ") + schedule_name(config_.learning_rate.kind) +
+               " schedule and cannot be set");
+    state_.learning_rate = rate;
 }
 
 void Optimizer::step(float* params, const float* grads) {
-    ++iterations_;
-    state_.iterations = iterations_;
     const auto& c = config_;
-    float* s1 = state_.slot_1.empty() ? nullptr : state_.slot_1.data();
-    float* s2 = state_.slot_2.empty() ? nullptr : state_.slot_2.data();
+    const float lr = static_cast<float>(learning_rate());
+    const float decay = lr * float(c.weight_decay), momentum = float(c.momentum), epsilon = float(c.epsilon);
+    const float beta_1 = float(c.beta_1), beta_2 = float(c.beta_2), rho = float(c.rho);
+    const int64_t t = ++state_.iterations;
+    auto slot = [&](size_t i, int64_t begin) {
+        return i < state_.slots.size() && !state_.slots[i].empty() ? state_.slots[i].data() + begin : nullptr;
+    };
     // Element-wise updates: slices over the pool give the same result as one pass.
     parallel_for(n_, 4096, [&](int64_t b, int64_t e, int) {
         const int64_t n = e - b;
-        float *p = params + b, *v1 = s1 ? s1 + b : nullptr, *v2 = s2 ? s2 + b : nullptr;
+        float* p = params + b;
         const float* g = grads + b;
+        if (decay != 0.0f) weight_decay_update(p, n, decay);
         switch (c.kind) {
-            case OptimizerKind::SGD: sgd_update(p, g, v1, n, c.learning_rate, c.momentum, c.nesterov); break;
+            case OptimizerKind::SGD: sgd_update(p, g, slot(0, b), n, lr, momentum, c.nesterov); break;
             case OptimizerKind::Adam:
-                adam_update(p, g, v1, v2, n, c.learning_rate, c.beta_1, c.beta_2, c.epsilon, iterations_);
+            case OptimizerKind::AdamW: adam_update(p, g, slot(0, b), slot(1, b), n, lr, beta_1, beta_2, epsilon, t); break;
+            case OptimizerKind::RMSprop:
+                rmsprop_update(p, g, slot(0, b), slot(1, b), slot(2, b), n, lr, rho, momentum, epsilon);
                 break;
-            case OptimizerKind::RMSprop: rmsprop_update(p, g, v1, n, c.learning_rate, c.rho, c.epsilon); break;
         }
     });
 }

@@ -22,20 +22,31 @@ void check_compatible(const Model& model, const Dataset& data, const char* what)
         refuse(problem);
 }
 
-void check_training(const TrainConfig& c) {
-    if (c.batch_size < kMinBatchSize || c.batch_size > kMaxBatchSize)
-        refuse("batch size must be between " + std::to_string(kMinBatchSize) + " and " + std::to_string(kMaxBatchSize) +
-               " (got " + std::to_string(c.batch_size) + ")");
-    if (c.epochs < kMinEpochs || c.epochs > kMaxEpochs)
-        refuse("epochs must be between " + std::to_string(kMinEpochs) + " and " + std::to_string(kMaxEpochs) +
-               " (got " + std::to_string(c.epochs) + ")");
-    check_optimizer(c.optimizer);
+namespace {
+
+// Keras' fit: the training arrays up to floor(count · (1 − validation_split)), before shuffling.
+int64_t split_at(int64_t count, double validation_split) {
+    return static_cast<int64_t>(std::floor(double(count) * (1.0 - validation_split)));
 }
 
+}  // namespace
+
 Trainer::Trainer(Model& model, const Dataset& train, TrainConfig config)
-    : model_(model), train_(train), config_(config), optimizer_(config.optimizer, model.param_count()), rng_(config.seed) {
+    : model_(model),
+      train_(train),
+      config_(config),
+      train_count_(split_at(train.count, config.validation_split)),
+      optimizer_(config.optimizer, model.param_count()),
+      rng_(config.seed),
+      augmenter_(config.augmentation, config.seed) {
     check_compatible(model, train, "training");
     check_training(config_);
+    if (config_.validation_split > 0 && (train_count_ == 0 || train_count_ == train.count))
+        refuse("validation_split " + format_number(config_.validation_split) + " of " + std::to_string(train.count) +
+                   " images leaves " + (train_count_ == 0 ? "no training images" : "no validation images"),
+               "validation_split");
+    if (config_.early_stopping) early_stopping_.emplace(*config_.early_stopping);
+    if (config_.reduce_lr_on_plateau) reduce_lr_.emplace(*config_.reduce_lr_on_plateau);
     if (const double bytes = model.training_bytes(config_.batch_size); bytes > double(memory_limit()))
         refuse("training '" + model.name() + "' at batch size " + std::to_string(config_.batch_size) +
                " would need about " + format_bytes(bytes) + "; the limit is " + format_bytes(double(memory_limit())) +
@@ -45,16 +56,16 @@ Trainer::Trainer(Model& model, const Dataset& train, TrainConfig config)
     y_.resize(config_.batch_size);
     probs_.resize(config_.batch_size * classes);
     dlogits_.resize(config_.batch_size * classes);
-    order_.resize(train.count);
+    order_.resize(train_count_);
 }
 
-int64_t Trainer::steps_per_epoch() const { return (train_.count + config_.batch_size - 1) / config_.batch_size; }
+int64_t Trainer::steps_per_epoch() const { return (train_count_ + config_.batch_size - 1) / config_.batch_size; }
 
 // Keras shuffles the whole training set at the start of each epoch (Fisher-Yates here).
 void Trainer::start_epoch() {
     reshuffle_ = false;
     std::iota(order_.begin(), order_.end(), 0u);
-    for (int64_t i = train_.count - 1; i > 0; --i) std::swap(order_[i], order_[rng_.below(static_cast<uint32_t>(i + 1))]);
+    for (int64_t i = train_count_ - 1; i > 0; --i) std::swap(order_[i], order_[rng_.below(static_cast<uint32_t>(i + 1))]);
     epoch_loss_sum_ = 0, epoch_correct_ = 0, epoch_seen_ = 0;
 }
 
@@ -85,7 +96,7 @@ void Trainer::diverged(const char* what) {
     reshuffle_ = true;
     throw std::runtime_error(std::string(what) + " at step " + std::to_string(failed_step) +
                              "; training stopped and the weights were restored to step " + std::to_string(step_) +
-                             ". Try a lower learning rate (now " + std::to_string(config_.optimizer.learning_rate) + ")");
+                             ". Try a lower learning rate (now " + format_number(optimizer_.learning_rate()) + ")");
 }
 
 StepStats Trainer::run(int64_t steps) {
@@ -93,6 +104,8 @@ StepStats Trainer::run(int64_t steps) {
     const int64_t per_epoch = steps_per_epoch(), classes = model_.output_shape().c;
     double loss_sum = 0;
     int64_t correct = 0, seen = 0, ran = 0;
+    StepStats s;
+    bool validate_now = false;
     for (; ran < steps && !done(); ++ran) {
         // The weights to fall back on if training diverges: refreshed every kSnapshotEvery steps,
         // not every call, since copying the weights and optimiser slots costs a few steps' worth.
@@ -106,8 +119,10 @@ StepStats Trainer::run(int64_t steps) {
         if (in_epoch == 0 && ran > 0) break;  // a chunk never spans two epochs
         if (in_epoch == 0 || reshuffle_) start_epoch();
         const int64_t first = in_epoch * config_.batch_size;
-        const int64_t n = std::min<int64_t>(config_.batch_size, train_.count - first);
+        const int64_t n = std::min<int64_t>(config_.batch_size, train_count_ - first);
         train_.gather(order_.data() + first, n, x_.data(), y_.data());
+        const Shape& in = model_.input_shape();
+        augmenter_.apply(x_.data(), n, in.h, in.w, in.c);
 
         model_.forward(x_.data(), n, true, &rng_);
         int64_t batch_correct = 0;
@@ -122,9 +137,20 @@ StepStats Trainer::run(int64_t steps) {
 
         loss_sum += batch_loss, correct += batch_correct, seen += n;
         epoch_loss_sum_ += batch_loss, epoch_correct_ += batch_correct, epoch_seen_ += n;
+
+        // Keras validates at each epoch's end; validation_every adds checks between them. The chunk
+        // ends after each, so every validation reaches the caller.
+        s.epoch_end = step_ % per_epoch == 0;
+        validate_now = train_count_ < train_.count &&
+                       (s.epoch_end || (config_.validation_every > 0 && step_ % config_.validation_every == 0));
+        if (validate_now) {
+            ++ran;
+            break;
+        }
     }
+    // Throughput counts the training steps only.
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    StepStats s;
+    if (validate_now) validate(s);
     if (seen) s.loss = loss_sum / seen, s.accuracy = double(correct) / seen;
     if (epoch_seen_) s.epoch_loss = epoch_loss_sum_ / epoch_seen_, s.epoch_accuracy = double(epoch_correct_) / epoch_seen_;
     s.step = step_;
@@ -132,8 +158,43 @@ StepStats Trainer::run(int64_t steps) {
     s.steps_per_epoch = per_epoch;
     s.total_steps = total_steps();
     s.images_per_sec = seconds > 0 ? seen / seconds : 0;
+    if (s.epoch_end && ran > 0) end_epoch(s.epoch, s);
+    s.learning_rate = optimizer_.learning_rate();
+    s.stopped_early = stopped_early_;
     s.done = done();
     return s;
+}
+
+void Trainer::validate(StepStats& s) {
+    const Evaluation e = evaluate(model_, train_, train_.count - train_count_, train_count_, config_.batch_size);
+    s.validated = true;
+    s.val_loss = e.loss, s.val_accuracy = e.accuracy, s.val_step = step_;
+}
+
+void Trainer::end_epoch(int64_t epoch, const StepStats& s) {
+    EpochLogs logs;
+    logs.loss = s.epoch_loss, logs.accuracy = s.epoch_accuracy;
+    logs.has_validation = s.validated;
+    logs.val_loss = s.val_loss, logs.val_accuracy = s.val_accuracy;
+    if (early_stopping_) {
+        const EarlyStopping::Decision d = early_stopping_->on_epoch_end(epoch, monitored(logs, early_stopping_->config().monitor));
+        if (d.keep_weights && early_stopping_->config().restore_best_weights)
+            best_params_ = model_.params(), best_non_trainable_ = model_.non_trainable();
+        stopped_early_ = d.stop;
+    }
+    if (reduce_lr_) {
+        const double rate = optimizer_.learning_rate();
+        const double reduced = reduce_lr_->on_epoch_end(monitored(logs, reduce_lr_->config().monitor), rate);
+        if (reduced != rate) optimizer_.set_learning_rate(reduced);
+    }
+    if (done()) end_training();
+}
+
+// Keras 3 restores EarlyStopping's best weights when training ends, stopped early or not.
+void Trainer::end_training() {
+    if (best_params_.empty()) return;
+    model_.params() = best_params_;
+    model_.non_trainable() = best_non_trainable_;
 }
 
 Evaluation evaluate(Model& model, const Dataset& data, int64_t limit, int64_t offset, int64_t batch) {

@@ -1,12 +1,17 @@
 // model.fit, step by step: shuffled mini-batches every epoch, softmax + sparse categorical
-// cross-entropy, one optimiser update per batch. Steps can be run in chunks so a caller (the
-// CLI's progress line, the page's worker) regains control between them.
+// cross-entropy, one optimiser update per batch; with the training config's validation split,
+// callbacks and augmentation (fit_config.h). Steps can be run in chunks so a caller (the CLI's
+// progress line, the page's worker) regains control between them.
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "augment.h"
+#include "callbacks.h"
 #include "dataset.h"
+#include "fit_config.h"
 #include "loss.h"
 #include "model.h"
 #include "optimizer.h"
@@ -14,22 +19,19 @@
 
 namespace cnn {
 
-struct TrainConfig {
-    OptimizerConfig optimizer;
-    int64_t batch_size = 32;
-    int64_t epochs = 1;
-    uint64_t seed = 1;  // shuffling and dropout
-};
-
-// Refuses settings outside the engine's limits (limits.h): batch size, epochs, the optimiser's.
-void check_training(const TrainConfig& config);
-
 struct StepStats {
     double loss = 0, accuracy = 0;              // mean over the steps just run
     double epoch_loss = 0, epoch_accuracy = 0;  // running mean over the current epoch (what Keras prints)
     int64_t step = 0, epoch = 0;                // steps done in total; epoch in progress (0-based)
     int64_t steps_per_epoch = 0, total_steps = 0;
     double images_per_sec = 0;
+    double learning_rate = 0;  // what the next step uses
+    // The validation the chunk ended with (a chunk ends after each one), at step val_step.
+    bool validated = false;
+    double val_loss = 0, val_accuracy = 0;
+    int64_t val_step = 0;
+    bool epoch_end = false;      // the chunk ended an epoch
+    bool stopped_early = false;  // EarlyStopping ended training
     bool done = false;
 };
 
@@ -58,21 +60,34 @@ public:
     // Runs up to `steps` batches, stopping early at the end of an epoch. A non-finite loss or
     // weights restore the last snapshot (taken every kSnapshotEvery steps) and throw std::runtime_error.
     StepStats run(int64_t steps);
-    bool done() const { return step_ >= total_steps(); }
+    bool done() const { return step_ >= total_steps() || stopped_early_; }
     int64_t steps_per_epoch() const;
     int64_t total_steps() const { return steps_per_epoch() * config_.epochs; }
     const TrainConfig& config() const { return config_; }
+    // The images trained on: the first train_count() of the set; the rest are the validation split.
+    int64_t train_count() const { return train_count_; }
+    const Optimizer& optimizer() const { return optimizer_; }
 
 private:
     void start_epoch();
+    void validate(StepStats& s);
+    // Keras' on_epoch_end of the callbacks; at the end of training, EarlyStopping's best weights.
+    void end_epoch(int64_t epoch, const StepStats& s);
+    void end_training();
     // Restores the last snapshot and throws a std::runtime_error explaining what happened.
     [[noreturn]] void diverged(const char* what);
 
     Model& model_;
     const Dataset& train_;
     TrainConfig config_;
+    int64_t train_count_;
     Optimizer optimizer_;
     Rng rng_;
+    Augmenter augmenter_;
+    std::optional<EarlyStopping> early_stopping_;
+    std::optional<ReduceLROnPlateau> reduce_lr_;
+    bool stopped_early_ = false;
+    std::vector<float> best_params_, best_non_trainable_;
     std::vector<uint32_t> order_;
     int64_t step_ = 0;
     bool reshuffle_ = false;  // after a restore, the rest of the epoch gets a new order

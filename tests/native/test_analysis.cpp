@@ -381,7 +381,7 @@ TEST_CASE("limits() states the constants the engine checks") {
     CHECK(j["epochs"] == json{1, 1000});
     CHECK(j["learning_rate"] == json{1e-6, 10.0});
     CHECK(j["dropout_rate"] == json{0, 1.0});
-    CHECK(j["exclusive_max"] == json{"dropout_rate", "momentum"});
+    CHECK(j["exclusive_max"] == json{"dropout_rate", "momentum", "beta", "rho", "validation_split", "reduce_factor"});
     CHECK(j["classes"] == json{10, 10});
     CHECK(j["filters"] == json{1, 65536});
     CHECK(j["window"] == json{1, 4096});
@@ -394,7 +394,7 @@ TEST_CASE("limits() states the constants the engine checks") {
     CHECK(test::error_of([&] { check_training(c); }) == "epochs must be between 1 and 1000 (got 1001)");
     c.epochs = kMaxEpochs;
     CHECK(test::error_of([&] { check_training(c); }) == "");
-    c.optimizer.learning_rate = 11;
+    c.optimizer.learning_rate = Schedule::constant(11);
     CHECK(test::contains(test::error_of([&] { check_training(c); }),
                          "the learning rate must be between 1e-06 and 10 (got 11)"));
 }

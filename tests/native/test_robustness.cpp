@@ -280,7 +280,7 @@ TEST_CASE("a learning rate of 10 diverges: training stops with a hint and the la
     m.init_weights(rng);
     TrainConfig c;
     c.optimizer = optimizer_defaults("sgd");
-    c.optimizer.learning_rate = 10.0f;
+    c.optimizer.learning_rate = Schedule::constant(10);
     c.batch_size = 32;
     Trainer t(m, data, c);
     const auto good = m.params();  // the snapshot taken at step 0 (snapshots come every 100 steps)
@@ -413,6 +413,29 @@ TEST_CASE("cnn CLI: missing files, corrupt gzip and bad IDX are one error line a
     const Run r = run_cli("train --data '" + data.string() + "' --out '" + (blocker / "model").string() + "'", dir);
     check_refused(r, "a-file/model: the output directory cannot be created");
     CHECK(!test::contains(r.out, "training"));
+}
+
+TEST_CASE("cnn CLI: a bad training config (--fit or flags) is one error line naming the file and the field") {
+    REQUIRE_MESSAGE(fs::exists(cli_path()), cli_path() << " is missing: build the cnn target");
+    TempDir dir;
+    const fs::path data = dir.path / "data", fit = dir.path / "fit.json";
+    fs::create_directories(data);
+    write_split(data, "train", 8);
+    write_split(data, "t10k", 4);
+    const std::string train = "train --data '" + data.string() + "' --out '" + (dir.path / "out").string() + "' ";
+    std::ofstream(fit) << R"({"optimizer": {"class_name": "SGD", "config": {"momentum": 1.2}}})";
+    check_refused(run_cli(train + "--fit '" + fit.string() + "'", dir), "fit.json: SGD: momentum must be in [0, 1) (got 1.2)");
+    std::ofstream(fit) << R"({"callbacks": [{"class_name": "EarlyStopping", "config": {"patience": 2}}]})";
+    check_refused(run_cli(train + "--fit '" + fit.string() + "'", dir),
+                  "fit.json: EarlyStopping: monitor 'val_loss' needs a validation_split above 0");
+    std::ofstream(fit) << "{oops";
+    check_refused(run_cli(train + "--fit '" + fit.string() + "'", dir), "fit.json: not valid JSON");
+    check_refused(run_cli(train + "--fit '" + (dir.path / "none.json").string() + "'", dir), "none.json: no such file");
+    check_refused(run_cli(train + "--validation-split 1", dir),
+                  "the training flags: the training config: validation_split must be in [0, 1) (got 1)");
+    check_refused(run_cli(train + "--optimizer adam --momentum 0.9", dir), "the training flags: Adam: unknown field 'momentum'");
+    // A split that leaves no training image of the 8.
+    check_refused(run_cli(train + "--validation-split 0.95", dir), "validation_split 0.95 of 8 images leaves no training images");
 }
 
 TEST_CASE("cnn CLI: broken model files and absurd architectures are one error line and exit 1") {

@@ -1,9 +1,6 @@
 // Training end to end on real MNIST, and results that do not depend on the thread count.
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <iterator>
-
 #include "core/dataset.h"
 #include "core/parallel.h"
 #include "core/trainer.h"
@@ -12,16 +9,6 @@
 using namespace cnn;
 
 namespace {
-
-Dataset load(const std::string& prefix) {
-    auto read = [](const std::string& path) {
-        std::ifstream in(path, std::ios::binary);
-        REQUIRE_MESSAGE(in.good(), path << " is missing: run npm ci first");
-        return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-    };
-    return parse_idx(read(test::mnist_dir() + "/" + prefix + "-images-idx3-ubyte"),
-                     read(test::mnist_dir() + "/" + prefix + "-labels-idx1-ubyte"));
-}
 
 std::vector<float> train_steps(const Dataset& data, int threads, int steps) {
     set_num_threads(threads);
@@ -37,7 +24,7 @@ std::vector<float> train_steps(const Dataset& data, int threads, int steps) {
 }  // namespace
 
 TEST_CASE("Basic_CNN learns MNIST: 150 steps of Adam reach over 90% on 1,000 test images") {
-    Dataset train = load("train"), test = load("t10k");
+    Dataset train = test::mnist("train"), test = cnn::test::mnist("t10k");
     set_num_threads(2);
     Model m(basic_cnn_spec());
     Rng rng(1);
@@ -59,18 +46,18 @@ TEST_CASE("Basic_CNN learns MNIST: 150 steps of Adam reach over 90% on 1,000 tes
 }
 
 TEST_CASE("one and two threads train to bit-identical weights") {
-    Dataset train = load("train");
+    Dataset train = test::mnist("train");
     CHECK(train_steps(train, 1, 3) == train_steps(train, 2, 3));
 }
 
 TEST_CASE("a diverging run stops with a message and keeps the last good weights") {
-    Dataset train = load("train");
+    Dataset train = test::mnist("train");
     Model m(basic_cnn_spec());
     Rng rng(1);
     m.init_weights(rng);
     TrainConfig c;
     c.optimizer = optimizer_defaults("sgd");
-    c.optimizer.learning_rate = 10.0f;  // the largest the engine takes
+    c.optimizer.learning_rate = Schedule::constant(10);  // the largest the engine takes
     Trainer t(m, train, c);
     const auto before = m.params();
     std::string err = test::error_of([&] { t.run(20); });
@@ -80,7 +67,7 @@ TEST_CASE("a diverging run stops with a message and keeps the last good weights"
 }
 
 TEST_CASE("a batch too large for memory is refused with the figure it would need") {
-    Dataset train = load("t10k");
+    Dataset train = test::mnist("t10k");
     Model m(basic_cnn_spec());
     TrainConfig c;
     c.batch_size = 4096;  // Basic_CNN's activations are ~0.4 MB an image: 4096 of them need over 1.5 GiB

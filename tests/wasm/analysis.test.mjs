@@ -43,7 +43,7 @@ for (const build of ['simd', 'threads']) {
     assert.deepEqual(limits.epochs, [1, 1000]);
     assert.deepEqual(limits.learning_rate, [1e-6, 10]);
     assert.deepEqual(limits.dropout_rate, [0, 1]);
-    assert.deepEqual(limits.exclusive_max, ['dropout_rate', 'momentum']);
+    assert.deepEqual(limits.exclusive_max, ['dropout_rate', 'momentum', 'beta', 'rho', 'validation_split', 'reduce_factor']);
     assert.deepEqual(limits.classes, [10, 10]);
     assert.deepEqual(limits.filters, [1, 65536]);
     assert.deepEqual(limits.window, [1, 4096]);

@@ -15,9 +15,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/dataset.h"
+#include "core/fit_config.h"
 #include "core/model_io.h"
 #include "core/parallel.h"
+#include "core/refuse.h"
 #include "core/trainer.h"
 
 namespace fs = std::filesystem;
@@ -27,14 +31,18 @@ namespace {
 
 const char* kUsage =
     "usage:\n"
-    "  cnn train   --data DIR [--epochs N] [--batch B] [--lr X] [--optimizer adam|sgd|rmsprop]\n"
-    "              [--seed S] [--limit N] [--steps N] [--model CONFIG.json] [--out DIR] [--threads T]\n"
+    "  cnn train   --data DIR [--fit FIT.json] [--epochs N] [--batch B] [--lr X]\n"
+    "              [--optimizer adam|adamw|sgd|rmsprop] [--momentum M] [--nesterov]\n"
+    "              [--validation-split F] [--validation-every N] [--seed S] [--limit N] [--steps N]\n"
+    "              [--model CONFIG.json] [--out DIR] [--threads T]\n"
     "  cnn eval    --data DIR --model DIR [--threads T]\n"
     "  cnn summary [--model CONFIG.json|DIR] [--json]\n"
     "  cnn predict --model DIR --images IDX [--limit N]\n"
     "DIR for --data holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and\n"
     "t10k-labels-idx1-ubyte, raw or .gz. Without --model, train uses the tutorial's Basic_CNN.\n"
     "--steps N trains only the first N batches and prints each batch's loss (a reproducible trace).\n"
+    "--fit names a training config (optimizer, learning-rate schedule, validation split, callbacks,\n"
+    "augmentation: see the README); the flags above replace its top-level fields.\n"
     "summary prints the Keras-style table, or with --json the engine's whole analysis; it exits 1\n"
     "when the engine cannot build or train the model.\n";
 
@@ -142,7 +150,7 @@ struct Args {
 };
 
 // Options take a value (--batch 64); flags (--json) do not.
-const std::vector<std::string> kFlags = {"json"};
+const std::vector<std::string> kFlags = {"json", "nesterov"};
 
 Args parse_args(int argc, char** argv, const std::map<std::string, std::vector<std::string>>& allowed) {
     if (argc < 2) throw UsageError("cnn: a command is required");
@@ -204,6 +212,42 @@ fs::path prepare_output_dir(const fs::path& dir) {
     return dir;
 }
 
+// The training config: --fit's file (or Keras' defaults) with the flags in place of its top-level fields.
+TrainConfig training_config(const Args& a) {
+    const std::string where = a.has("fit") ? a.get("fit") : "the training flags";
+    nlohmann::json j = nlohmann::json::object();
+    try {
+        if (a.has("fit")) j = nlohmann::json::parse(read_text(a.get("fit")));
+    } catch (const nlohmann::json::parse_error& e) {
+        throw std::runtime_error(where + ": not valid JSON (" + e.what() + ")");
+    }
+    if (!j.is_object()) throw std::runtime_error(where + ": the training config must be a JSON object");
+    if (a.has("optimizer")) j["optimizer"] = a.get("optimizer");
+    if (a.has("lr")) j["learning_rate"] = a.number("lr", 0);
+    if (a.has("momentum")) j["momentum"] = a.number("momentum", 0);
+    if (a.has("nesterov")) j["nesterov"] = true;
+    if (a.has("batch")) j["batch_size"] = a.integer("batch", 0);
+    if (a.has("epochs")) j["epochs"] = a.integer("epochs", 0);
+    if (a.has("seed")) j["seed"] = a.integer("seed", 0);
+    if (a.has("validation-split")) j["validation_split"] = a.number("validation-split", 0);
+    if (a.has("validation-every")) j["validation_every"] = a.integer("validation-every", 0);
+    try {
+        return read_fit_config(j.dump());
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(where + ": " + e.what());
+    }
+}
+
+std::string describe_rate(const Schedule& s) {
+    return s.kind == ScheduleKind::Constant ? "lr " + format_number(s.initial_learning_rate)
+                                            : std::string(schedule_name(s.kind)) + " from " + format_number(s.at(0));
+}
+
+void print_validation(const StepStats& s) {
+    std::printf("validation at step %lld: val_loss %.4f  val_accuracy %.2f%%  lr %g\n", (long long)s.val_step, s.val_loss,
+                100.0 * s.val_accuracy, s.learning_rate);
+}
+
 int train(const Args& a) {
     const fs::path out = prepare_output_dir(a.get("out", "trained-model"));
     fs::path data = a.require("data");
@@ -217,21 +261,20 @@ int train(const Args& a) {
             train_set.labels.resize(limit);
         }
     }
-    TrainConfig config;
-    config.optimizer = optimizer_defaults(a.get("optimizer", "adam"));
-    config.optimizer.learning_rate = float(a.number("lr", config.optimizer.learning_rate));
-    config.batch_size = a.integer("batch", config.batch_size);
-    config.epochs = a.integer("epochs", config.epochs);
-    config.seed = uint64_t(a.integer("seed", 1));
+    const TrainConfig config = training_config(a);
 
     Model model = build_model(a);
     Rng init_rng(config.seed);
     model.init_weights(init_rng);
     Trainer trainer(model, train_set, config);
-    std::printf("training %s (%lld params) on %lld images: %s lr %g, batch %lld, %lld epoch(s), %d thread(s)\n",
-                model.name().c_str(), (long long)model.param_count(), (long long)train_set.count,
-                optimizer_name(config.optimizer.kind), config.optimizer.learning_rate, (long long)config.batch_size,
-                (long long)config.epochs, num_threads());
+    std::printf("training %s (%lld params) on %lld images%s: %s %s, batch %lld, %lld epoch(s), %d thread(s)%s\n",
+                model.name().c_str(), (long long)model.param_count(), (long long)trainer.train_count(),
+                trainer.train_count() < train_set.count
+                    ? (" (" + std::to_string(train_set.count - trainer.train_count()) + " held out for validation)").c_str()
+                    : "",
+                optimizer_name(config.optimizer.kind), describe_rate(config.optimizer.learning_rate).c_str(),
+                (long long)config.batch_size, (long long)config.epochs, num_threads(),
+                config.augmentation.empty() ? "" : ", augmented");
     const auto start = std::chrono::steady_clock::now();
     auto epoch_start = start;
     bool tty = isatty(fileno(stdout));
@@ -242,6 +285,7 @@ int train(const Args& a) {
         for (int64_t i = 0; i < steps && !trainer.done(); ++i) {
             StepStats s = trainer.run(1);
             std::printf("step %lld loss %.9g accuracy %.6f\n", (long long)s.step, s.loss, s.accuracy);
+            if (s.validated) print_validation(s);
         }
         last = evaluate(model, test_set);
         print_evaluation(last);
@@ -256,13 +300,24 @@ int train(const Args& a) {
                         (long long)s.steps_per_epoch, s.epoch_loss, 100.0 * s.epoch_accuracy, s.images_per_sec,
                         tty ? "" : "\n");
         std::fflush(stdout);
-        if (in_epoch == s.steps_per_epoch) {
+        if (s.validated && !s.epoch_end) {
             if (tty) std::printf("\n");
+            print_validation(s);
+        }
+        if (s.epoch_end) {
+            if (tty) std::printf("\n");
+            if (s.validated) print_validation(s);
+            if (s.stopped_early) std::printf("EarlyStopping: stopped after epoch %lld\n", (long long)s.epoch + 1);
             std::printf("epoch %lld done in %.1f s; ", (long long)s.epoch + 1, elapsed);
             last = evaluate(model, test_set);
             print_evaluation(last);
             epoch_start = std::chrono::steady_clock::now();
         }
+    }
+    if (!a.has("steps") && config.early_stopping && config.early_stopping->restore_best_weights) {
+        std::printf("EarlyStopping restored the weights of the best epoch; ");
+        last = evaluate(model, test_set);
+        print_evaluation(last);
     }
     char metadata[256];
     std::snprintf(
@@ -320,7 +375,8 @@ int predict_images(const Args& a) {
 
 int main(int argc, char** argv) {
     const std::map<std::string, std::vector<std::string>> allowed = {
-        {"train", {"data", "epochs", "batch", "lr", "optimizer", "seed", "limit", "steps", "model", "out", "threads"}},
+        {"train", {"data", "fit", "epochs", "batch", "lr", "optimizer", "momentum", "nesterov", "validation-split",
+                   "validation-every", "seed", "limit", "steps", "model", "out", "threads"}},
         {"eval", {"data", "model", "threads"}},
         {"summary", {"model", "json"}},
         {"predict", {"model", "images", "limit", "threads"}},

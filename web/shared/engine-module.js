@@ -11,6 +11,7 @@ import { siteUrl } from './site.js';
  * @property {new () => Engine} Engine
  * @property {(configJson: string, optionsJson: string) => string} analyse  the analysis of a Keras config (JSON)
  * @property {() => string} limits  the engine's limits (JSON)
+ * @property {(trainingConfigJson: string, steps: number) => Float32Array} scheduleCurve  the learning rate of each of the first `steps` steps
  */
 /**
  * @typedef {object} Engine
@@ -20,6 +21,7 @@ import { siteUrl } from './site.js';
  * @property {() => string} topology
  * @property {(trainImages: Uint8Array, trainLabels: Uint8Array, testImages: Uint8Array, testLabels: Uint8Array) => string} setData
  * @property {(config: string) => void} setTraining
+ * @property {(config: string, count: number) => { images: Float32Array, shape: number[] }} augmentedBatch  the first `count` training images, augmented as the config says
  * @property {(steps: number) => string} train
  * @property {() => void} resetTraining
  * @property {(limit: number, offset: number) => string} evaluate

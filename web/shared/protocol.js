@@ -16,8 +16,11 @@
 /** @typedef {'simd' | 'threads'} WasmBuild */
 /** @typedef {'idle' | 'running' | 'paused' | 'stopped' | 'done'} TrainStateName */
 
-/** The engine's training settings (Engine.setTraining). */
-/** @typedef {{ optimizer: string, learning_rate: number, batch_size: number, epochs: number, seed: number }} TrainingConfig */
+/** The engine's training settings (Engine.setTraining): the training config of core/fit_config.h,
+ *  of which the page sets these fields; the others (schedules, callbacks, augmentation) keep
+ *  Keras' defaults when left out. */
+/** @typedef {{ optimizer: string, learning_rate: number, batch_size: number, epochs: number, seed: number,
+ *   validation_split?: number, validation_every?: number }} TrainingConfig */
 
 /** A TF.js Layers model: model.json's text and all its weight shards in one buffer. */
 /** @typedef {{ modelJson: string, weights: ArrayBuffer }} ModelFiles */
@@ -38,9 +41,12 @@
 /** @typedef {{ trainImages: string, trainLabels: string, testImages: string, testLabels: string }} DataFileNames */
 
 /**
- * After every chunk of training steps.
+ * After every chunk of training steps. With a validation_split, a chunk ends after each
+ * validation and carries it (val_*, at step val_step over val_count held-out images).
  * @typedef {{ loss: number, accuracy: number, step: number, epoch: number, steps_per_epoch: number,
- *   total_steps: number, images_per_sec: number, done: boolean }} Metrics
+ *   total_steps: number, images_per_sec: number, learning_rate?: number, epoch_end?: boolean,
+ *   stopped_early?: boolean, val_loss?: number, val_accuracy?: number, val_step?: number,
+ *   val_count?: number, done: boolean }} Metrics
  */
 
 /** A test image the network got right or wrong; `image` is its 28×28 pixels (0..255). */
@@ -188,7 +194,7 @@ export const Request = Object.freeze(/** @type {const} */ ({
  * @typedef {{ type: 'dataProgress', file: string, loaded: number, total: number, done: boolean }
  *   | ({ type: 'metrics', chunkMs: number, build: WasmBuild | null, threads: number } & Metrics)
  *   | { type: 'evalProgress', done: number, total: number }
- *   | { type: 'epoch', epoch: number, accuracy: number, loss: number, count: number }
+ *   | { type: 'epoch', epoch: number, accuracy: number, loss: number, count: number, source: 'validation_split' | 'test' }
  *   | { type: 'trainState', state: TrainStateName, reason?: string }
  *   | { type: 'fineTuneProgress', step: number, total: number }
  *   | { type: 'workerError', message: string }} WorkerEvent
@@ -210,7 +216,7 @@ export const TrainState = Object.freeze(/** @type {const} */ ({
   DONE: 'done',
 }));
 
-/** Test images the training worker validates on after every epoch. */
+/** Test images the training worker validates on after every epoch when no validation_split is set. */
 export const VALIDATION_IMAGES = 1000;
 
 /** Size of one network input: a 28×28 grayscale image, values 0..1 (pixel / 255). */

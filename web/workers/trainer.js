@@ -201,10 +201,14 @@ function trainChunk() {
   run.lastMetrics = result;
   post({ type: 'metrics', ...result, chunkMs, build, threads });
   if (result.done || performance.now() - lastSnapshotAt > SNAPSHOT_INTERVAL_MS) sendSnapshot();
-  // Validate once per finished epoch (result.epoch is the 0-based epoch of the last step).
+  // Once per finished epoch: the engine's check of its validation split (it validates at each
+  // epoch's end), or, without a split, the first test images.
   const finished = Math.min(Math.floor(result.step / result.steps_per_epoch), run.config?.epochs ?? 1);
-  if (finished > run.lastValidated) validate(finished);
-  if (result.done) setTrainState(TrainState.DONE);
+  if (result.epoch_end && result.val_accuracy !== undefined && result.val_loss !== undefined) {
+    run.lastValidated = finished;
+    post({ type: 'epoch', epoch: finished, accuracy: result.val_accuracy, loss: result.val_loss, count: result.val_count ?? 0, source: 'validation_split' });
+  } else if (finished > run.lastValidated && !run.config?.validation_split) validate(finished);
+  if (result.done) setTrainState(TrainState.DONE, result.stopped_early ? 'early stopping' : undefined);
   else if (run.state === TrainState.RUNNING) scheduleChunk();
 }
 
@@ -212,7 +216,7 @@ function validate(/** @type {number} */ epoch) {
   run.lastValidated = epoch;
   try {
     const r = JSON.parse(engine().evaluate(VALIDATION_IMAGES, 0));
-    post({ type: 'epoch', epoch, accuracy: r.accuracy, loss: r.loss, count: r.count });
+    post({ type: 'epoch', epoch, accuracy: r.accuracy, loss: r.loss, count: r.count, source: 'test' });
   } catch (err) {
     if (failIfTrapped(err)) return;
     post({ type: 'workerError', message: `Validation failed: ${messageOf(err)}` });
