@@ -8,12 +8,10 @@
 #include <cassert>
 #include <cstdint>
 
-#include <xsimd/xsimd.hpp>
+#include "simd.h"
 
 namespace cnn {
 
-using fbatch = xsimd::batch<float>;
-constexpr int kLanes = static_cast<int>(fbatch::size);
 // Rows per tile: 6 on x86 (12 accumulators of 16 or 32 registers). In wasm, V8 keeps fewer
 // vector registers free (it reserves a scratch one): its code for a 6-row tile spilled four
 // accumulators to the stack every step, a 4-row tile (8 accumulators) keeps them all.

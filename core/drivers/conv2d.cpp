@@ -1,0 +1,141 @@
+#include "conv2d.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "../kernels/conv_1channel.h"
+#include "../kernels/gemm.h"
+#include "../kernels/simd.h"
+#include "../kernels/winograd.h"
+#include "../parallel.h"
+
+namespace cnn {
+namespace {
+
+using AlignedBuffer = std::vector<float, xsimd::aligned_allocator<float>>;
+
+// Tiles per Winograd block: their transformed inputs and products (36 points each) stay in L2.
+constexpr int64_t kWinogradBlockTiles = 16;
+// Floats of transformed inputs and output gradients held at once for the kernel gradient.
+constexpr int64_t kWinogradChunkFloats = int64_t{1} << 20;
+
+float* grown(AlignedBuffer& buffer, int64_t n) {
+    if (int64_t(buffer.size()) < n) buffer.resize(n);
+    return buffer.data();
+}
+
+// The activation the kernels apply on the way out; the others run afterwards as their own pass.
+bool fused(Activation act) { return act == Activation::Linear || act == Activation::Relu; }
+
+void activate_rows(float* y, int64_t rows, int64_t cols, Activation act) {
+    if (fused(act)) return;
+    parallel_for(rows, 64, [&](int64_t r0, int64_t r1, int) {
+        bias_activation_forward(y + r0 * cols, y + r0 * cols, nullptr, r1 - r0, cols, act);
+    });
+}
+
+// y [B, out map, out_channels] = act(winograd conv(x [B, in map, in_channels]) + bias) over `grid`;
+// the kernel's input gradient form when for_input_gradient.
+void winograd_pass(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,
+                   const winograd::TileGrid& grid, int64_t C, int64_t F, bool for_input_gradient, Activation act) {
+    const int64_t in_channels = for_input_gradient ? F : C, out_channels = for_input_gradient ? C : F;
+    thread_local AlignedBuffer packed;
+    float* U = grown(packed, winograd::packed_kernel_size(in_channels, out_channels));
+    winograd::pack_kernel(kernel, C, F, for_input_gradient, U);
+    const int64_t tiles = batch * grid.tiles_per_image();
+    const int64_t padded = winograd::padded_columns(out_channels);
+    parallel_for(tiles, kWinogradBlockTiles, [&](int64_t t0, int64_t t1, int) {
+        thread_local AlignedBuffer V_buffer, M_buffer;
+        float* V = grown(V_buffer, winograd::kPoints * kWinogradBlockTiles * in_channels);
+        float* M = grown(M_buffer, winograd::kPoints * kWinogradBlockTiles * padded);
+        for (int64_t first = t0; first < t1; first += kWinogradBlockTiles) {
+            const int64_t count = std::min(kWinogradBlockTiles, t1 - first);
+            winograd::input_transform(x, grid, in_channels, first, count, V, count);
+            winograd::multiply(count, in_channels, out_channels, V, U, M);
+            winograd::output_transform(M, count, grid, out_channels, first, count, bias, act, y);
+        }
+    });
+}
+
+// dbias [F] += Σ over rows of dz [rows, F]; each thread sums its own filters.
+void bias_gradient(float* dbias, const float* dz, int64_t rows, int64_t F) {
+    parallel_for(F, kLanes, [&](int64_t f0, int64_t f1, int) {
+        for (int64_t r = 0; r < rows; ++r)
+            for (int64_t f = f0; f < f1; ++f) dbias[f] += dz[r * F + f];
+    });
+}
+
+}  // namespace
+
+ConvAlgorithm conv2d_algorithm(const ConvGeometry& g, int filters) {
+    (void)filters;
+    if (g.channels == 1) return ConvAlgorithm::OneChannel;
+    if (winograd::applies_to(g)) return ConvAlgorithm::Winograd;
+    return ConvAlgorithm::Im2colGemm;
+}
+
+void conv2d_winograd_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,
+                             const ConvGeometry& g, int filters, Activation act) {
+    winograd_pass(y, x, kernel, bias, batch, winograd::forward_grid(g), g.channels, filters, false,
+                  fused(act) ? act : Activation::Linear);
+    activate_rows(y, batch * g.out_pixels(), filters, act);
+}
+
+void conv2d_winograd_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x,
+                              const float* kernel, int64_t batch, const ConvGeometry& g, int filters) {
+    const int64_t C = g.channels, F = filters;
+    if (dbias) bias_gradient(dbias, dz, batch * g.out_pixels(), F);
+
+    // dU[ξ] [C, F] = Σ over tiles of V[ξ]ᵀ · dM[ξ], a chunk of whole images at a time; the chunk
+    // is fixed by the shapes, and so is the order of every sum.
+    const winograd::TileGrid grid = winograd::forward_grid(g);
+    const int64_t per_image = grid.tiles_per_image();
+    const int64_t chunk = std::max<int64_t>(1, kWinogradChunkFloats / (winograd::kPoints * per_image * (C + F)));
+    thread_local AlignedBuffer V_buffer, dM_buffer, dU_buffer;
+    float* V = grown(V_buffer, winograd::kPoints * std::min(chunk, batch) * per_image * C);
+    float* dM = grown(dM_buffer, winograd::kPoints * std::min(chunk, batch) * per_image * F);
+    float* dU = grown(dU_buffer, winograd::kPoints * C * F);
+    std::fill(dU, dU + winograd::kPoints * C * F, 0.0f);
+    for (int64_t b0 = 0; b0 < batch; b0 += chunk) {
+        const int64_t rows = std::min(chunk, batch - b0) * per_image;
+        parallel_for(rows, per_image, [&](int64_t r0, int64_t r1, int) {
+            const int64_t first = b0 * per_image + r0;
+            winograd::input_transform(x, grid, C, first, r1 - r0, V + r0 * C, rows);
+            winograd::output_gradient_transform(dz, grid, F, first, r1 - r0, dM + r0 * F, rows);
+        });
+        parallel_for(winograd::kPoints, 1, [&](int64_t p0, int64_t p1, int) {
+            for (int64_t p = p0; p < p1; ++p)
+                gemm(C, F, rows, {V + p * rows * C, 1, C}, row_major(dM + p * rows * F, F), dU + p * C * F, F, true);
+        });
+    }
+    winograd::kernel_gradient_transform(dU, C, F, dkernel);
+
+    if (dx) winograd_pass(dx, dz, kernel, nullptr, batch, winograd::input_gradient_grid(g), C, F, true, Activation::Linear);
+}
+
+void conv2d_1channel_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,
+                             const ConvGeometry& g, int filters, Activation act) {
+    const int64_t in_size = g.in_pixels(), out_size = g.out_pixels() * filters;
+    parallel_for(batch, 1, [&](int64_t b0, int64_t b1, int) {
+        for (int64_t b = b0; b < b1; ++b)
+            conv_1channel_forward(x + b * in_size, kernel, bias, g, filters, fused(act) ? act : Activation::Linear,
+                                  y + b * out_size);
+    });
+    activate_rows(y, batch * g.out_pixels(), filters, act);
+}
+
+void conv2d_1channel_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x,
+                              const float* kernel, int64_t batch, const ConvGeometry& g, int filters) {
+    const int64_t in_size = g.in_pixels(), out_size = g.out_pixels() * filters;
+    if (dbias) bias_gradient(dbias, dz, batch * g.out_pixels(), filters);
+    parallel_for(filters, kLanes, [&](int64_t f0, int64_t f1, int) {
+        for (int64_t b = 0; b < batch; ++b)
+            conv_1channel_backward_kernel(dz + b * out_size, x + b * in_size, g, filters, f0, f1, dkernel);
+    });
+    if (!dx) return;
+    parallel_for(batch, 1, [&](int64_t b0, int64_t b1, int) {
+        for (int64_t b = b0; b < b1; ++b) conv_1channel_backward_input(dz + b * out_size, kernel, g, filters, dx + b * in_size);
+    });
+}
+
+}  // namespace cnn

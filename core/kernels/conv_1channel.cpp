@@ -1,0 +1,109 @@
+#include "conv_1channel.h"
+
+#include <algorithm>
+#include <cassert>
+#include <type_traits>
+
+#include "simd.h"
+
+namespace cnn {
+namespace {
+
+// Filters per block: independent accumulator chains, few enough to stay in registers in wasm.
+constexpr int kBlock = 4;
+
+// The input pixel under tap (i, j) of output pixel (oh, ow), or -1 outside the map.
+int64_t input_index(const ConvGeometry& g, int oh, int ow, int i, int j) {
+    const int ih = oh * g.stride_h - g.pad_top + i, iw = ow * g.stride_w - g.pad_left + j;
+    return ih < 0 || iw < 0 || ih >= g.in_h || iw >= g.in_w ? -1 : int64_t(ih) * g.in_w + iw;
+}
+
+template <int N>
+using Count = std::integral_constant<int, N>;
+
+// Calls body(T{}, Count<n>{}, f) over blocks of the filters [f0, f1): kBlock vectors, then
+// single vectors, then floats (n, the block's width in T, a constant so accumulators stay in registers).
+template <class Body>
+void for_each_filter_block(int64_t f0, int64_t f1, Body body) {
+    int64_t f = f0;
+    for (; f + kBlock * kLanes <= f1; f += kBlock * kLanes) body(fbatch(), Count<kBlock>(), f);
+    for (; f + kLanes <= f1; f += kLanes) body(fbatch(), Count<1>(), f);
+    for (; f < f1; ++f) body(0.0f, Count<1>(), f);
+}
+
+}  // namespace
+
+void conv_1channel_forward(const float* x, const float* kernel, const float* bias, const ConvGeometry& g, int64_t F,
+                           Activation act, float* y) {
+    assert(g.channels == 1 && x && kernel && y && F > 0);
+    assert(act == Activation::Linear || act == Activation::Relu);
+    for (int oh = 0; oh < g.out_h; ++oh)
+        for (int ow = 0; ow < g.out_w; ++ow) {
+            float* out = y + (int64_t(oh) * g.out_w + ow) * F;
+            for_each_filter_block(0, F, [&](auto lane, auto width, int64_t f) {
+                using T = decltype(lane);
+                constexpr int count = decltype(width)::value;
+                constexpr int step = lanes_of<T>;
+                T acc[count];
+                for (int v = 0; v < count; ++v) acc[v] = bias ? load_lanes<T>(bias + f + v * step) : T(0.0f);
+                for (int i = 0; i < g.kernel_h; ++i)
+                    for (int j = 0; j < g.kernel_w; ++j) {
+                        const int64_t in = input_index(g, oh, ow, i, j);
+                        if (in < 0) continue;
+                        const T pixel(x[in]);
+                        const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F + f;
+                        for (int v = 0; v < count; ++v) acc[v] = mad(pixel, load_lanes<T>(w + v * step), acc[v]);
+                    }
+                for (int v = 0; v < count; ++v)
+                    store_lanes(out + f + v * step, act == Activation::Relu ? relu(acc[v]) : acc[v]);
+            });
+        }
+}
+
+void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGeometry& g, int64_t F, int64_t f0,
+                                   int64_t f1, float* dkernel) {
+    assert(g.channels == 1 && dy && x && dkernel && 0 <= f0 && f0 <= f1 && f1 <= F);
+    for (int i = 0; i < g.kernel_h; ++i)
+        for (int j = 0; j < g.kernel_w; ++j) {
+            float* dk = dkernel + (int64_t(i) * g.kernel_w + j) * F;
+            for_each_filter_block(f0, f1, [&](auto lane, auto width, int64_t f) {
+                using T = decltype(lane);
+                constexpr int count = decltype(width)::value;
+                constexpr int step = lanes_of<T>;
+                T acc[count];
+                for (int v = 0; v < count; ++v) acc[v] = T(0.0f);
+                for (int oh = 0; oh < g.out_h; ++oh)
+                    for (int ow = 0; ow < g.out_w; ++ow) {
+                        const int64_t in = input_index(g, oh, ow, i, j);
+                        if (in < 0) continue;
+                        const T pixel(x[in]);
+                        const float* d = dy + (int64_t(oh) * g.out_w + ow) * F + f;
+                        for (int v = 0; v < count; ++v) acc[v] = mad(pixel, load_lanes<T>(d + v * step), acc[v]);
+                    }
+                for (int v = 0; v < count; ++v) store_lanes(dk + f + v * step, load_lanes<T>(dk + f + v * step) + acc[v]);
+            });
+        }
+}
+
+void conv_1channel_backward_input(const float* dy, const float* kernel, const ConvGeometry& g, int64_t F, float* dx) {
+    assert(g.channels == 1 && dy && kernel && dx && F > 0);
+    std::fill(dx, dx + g.in_pixels(), 0.0f);
+    for (int oh = 0; oh < g.out_h; ++oh)
+        for (int ow = 0; ow < g.out_w; ++ow) {
+            const float* d = dy + (int64_t(oh) * g.out_w + ow) * F;
+            for (int i = 0; i < g.kernel_h; ++i)
+                for (int j = 0; j < g.kernel_w; ++j) {
+                    const int64_t in = input_index(g, oh, ow, i, j);
+                    if (in < 0) continue;
+                    const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F;
+                    float sum = 0.0f;
+                    for_each_lane_block(F, [&](auto lane, int64_t f) {
+                        using T = decltype(lane);
+                        sum += sum_lanes(load_lanes<T>(d + f) * load_lanes<T>(w + f));
+                    });
+                    dx[in] += sum;
+                }
+        }
+}
+
+}  // namespace cnn

@@ -1,0 +1,297 @@
+// The transforms are written once over a lane type T: xsimd's batch for whole vectors of
+// channels, float for the channels left over. Each 2-D transform is a 1-D transform down the
+// columns, then along the rows. The 1-D forms share sums between outputs (Lavin & Gray's
+// matrices, with points 0, ±1, ±2 and ∞):
+//
+//   Bᵀ = [4  0 -5  0  1  0]   G = [ 1/4     0     0 ]   Aᵀ = [1  1  1  1  1  0]
+//        [0 -4 -4  1  1  0]       [-1/6  -1/6  -1/6 ]        [0  1 -1  2 -2  0]
+//        [0  4 -4 -1  1  0]       [-1/6   1/6  -1/6 ]        [0  1  1  4  4  0]
+//        [0 -2 -1  2  1  0]       [1/24  1/12   1/6 ]        [0  1 -1  8 -8  1]
+//        [0  2 -1 -2  1  0]       [1/24 -1/12   1/6 ]
+//        [0  4  0 -5  0  1]       [ 0     0      1  ]
+#include "winograd.h"
+
+#include <algorithm>
+#include <cassert>
+#include <vector>
+
+#include "gemm_ukernel.h"
+
+namespace cnn::winograd {
+namespace {
+
+// The 1-D transforms, from kIn to kOut values.
+struct InputTransform {  // r = Bᵀ d
+    static constexpr int kIn = kInputTile, kOut = kInputTile;
+    template <class T>
+    static void apply(const T* d, T* r) {
+        const T four(4.0f), two(2.0f);
+        r[0] = four * (d[0] - d[2]) + (d[4] - d[2]);
+        r[1] = (d[3] + d[4]) - four * (d[1] + d[2]);
+        r[2] = (d[4] - d[3]) + four * (d[1] - d[2]);
+        r[3] = (d[4] - d[2]) + two * (d[3] - d[1]);
+        r[4] = (d[4] - d[2]) - two * (d[3] - d[1]);
+        r[5] = four * (d[1] - d[3]) + (d[5] - d[3]);
+    }
+};
+
+struct OutputTransform {  // o = Aᵀ m
+    static constexpr int kIn = kInputTile, kOut = kTile;
+    template <class T>
+    static void apply(const T* m, T* o) {
+        const T sum12 = m[1] + m[2], diff12 = m[1] - m[2], sum34 = m[3] + m[4], diff34 = m[3] - m[4];
+        o[0] = m[0] + sum12 + sum34;
+        o[1] = diff12 + T(2.0f) * diff34;
+        o[2] = sum12 + T(4.0f) * sum34;
+        o[3] = diff12 + T(8.0f) * diff34 + m[5];
+    }
+};
+
+struct KernelTransform {  // u = G g
+    static constexpr int kIn = 3, kOut = kInputTile;
+    template <class T>
+    static void apply(const T* g, T* u) {
+        const T sixth(1.0f / 6.0f);
+        u[0] = T(0.25f) * g[0];
+        u[1] = -sixth * (g[0] + g[1] + g[2]);
+        u[2] = -sixth * (g[0] - g[1] + g[2]);
+        const T outer = T(0.25f) * g[0] + g[2], inner = T(0.5f) * g[1];
+        u[3] = sixth * (outer + inner);
+        u[4] = sixth * (outer - inner);
+        u[5] = g[2];
+    }
+};
+
+struct OutputGradientTransform {  // w = A y, the adjoint of OutputTransform
+    static constexpr int kIn = kTile, kOut = kInputTile;
+    template <class T>
+    static void apply(const T* y, T* w) {
+        const T even = y[0] + y[2], odd = y[1] + y[3];
+        const T even4 = y[0] + T(4.0f) * y[2], odd4 = T(2.0f) * y[1] + T(8.0f) * y[3];
+        w[0] = y[0];
+        w[1] = even + odd;
+        w[2] = even - odd;
+        w[3] = even4 + odd4;
+        w[4] = even4 - odd4;
+        w[5] = y[3];
+    }
+};
+
+struct KernelGradientTransform {  // k = Gᵀ m, the adjoint of KernelTransform
+    static constexpr int kIn = kInputTile, kOut = 3;
+    template <class T>
+    static void apply(const T* m, T* k) {
+        const T sixth(1.0f / 6.0f);
+        const T sum12 = m[1] + m[2], sum34 = m[3] + m[4];
+        k[0] = T(0.25f) * m[0] - sixth * sum12 + T(1.0f / 24.0f) * sum34;
+        k[1] = sixth * (m[2] - m[1]) + T(1.0f / 12.0f) * (m[3] - m[4]);
+        k[2] = sixth * (sum34 - sum12) + m[5];
+    }
+};
+
+// The 2-D transform X ↦ T X Tᵀ of a kIn × kIn tile into kOut × kOut: the 1-D transform down
+// the columns, then along the rows. load(i, j) gives X[i][j]; store(i, j, v) takes the result.
+// Unrolled, so the tile is addressed with constants and stays (mostly) in registers.
+template <class Transform, class T, class Load, class Store>
+inline void transform_2d(Load load, Store store) {
+    constexpr int N = Transform::kIn, M = Transform::kOut;
+    T t[M][N];
+#pragma GCC unroll 8
+    for (int j = 0; j < N; ++j) {
+        T column[N], result[M];
+#pragma GCC unroll 8
+        for (int i = 0; i < N; ++i) column[i] = load(i, j);
+        Transform::apply(column, result);
+#pragma GCC unroll 8
+        for (int i = 0; i < M; ++i) t[i][j] = result[i];
+    }
+#pragma GCC unroll 8
+    for (int i = 0; i < M; ++i) {
+        T row[M];
+        Transform::apply(t[i], row);
+#pragma GCC unroll 8
+        for (int j = 0; j < M; ++j) store(i, j, row[j]);
+    }
+}
+
+// A zero vector at least `n` floats long, for pixels outside the map (no branch per load).
+const float* zeros(int64_t n) {
+    thread_local std::vector<float> z;
+    if (int64_t(z.size()) < n) z.assign(n, 0.0f);
+    return z.data();
+}
+
+// Where tile t of a batch starts: its image, and its top-left output pixel.
+struct TilePlace {
+    int64_t image;
+    int y0, x0;
+};
+
+TilePlace place(const TileGrid& grid, int64_t t) {
+    const int64_t per_image = grid.tiles_per_image(), r = t % per_image;
+    return {t / per_image, int(r / grid.tiles_w) * kTile, int(r % grid.tiles_w) * kTile};
+}
+
+template <int MR = kMR>
+void multiply_rows(int rows, int64_t C, const float* v, const float* u, float* m, int64_t ldm) {
+    if constexpr (MR > 1) {
+        if (rows < MR) return multiply_rows<MR - 1>(rows, C, v, u, m, ldm);
+    }
+    gemm_ukernel_mrx2v<MR, true>(C, v, C, 1, u, kNR, m, ldm, false);
+}
+
+}  // namespace
+
+TileGrid forward_grid(const ConvGeometry& g) {
+    assert(applies_to(g));
+    TileGrid t;
+    t.in_h = g.in_h, t.in_w = g.in_w, t.out_h = g.out_h, t.out_w = g.out_w;
+    t.pad_top = g.pad_top, t.pad_left = g.pad_left;
+    t.tiles_h = (g.out_h + kTile - 1) / kTile, t.tiles_w = (g.out_w + kTile - 1) / kTile;
+    return t;
+}
+
+TileGrid input_gradient_grid(const ConvGeometry& g) {
+    assert(applies_to(g));
+    TileGrid t;
+    t.in_h = g.out_h, t.in_w = g.out_w, t.out_h = g.in_h, t.out_w = g.in_w;
+    t.pad_top = 2 - g.pad_top, t.pad_left = 2 - g.pad_left;
+    t.tiles_h = (g.in_h + kTile - 1) / kTile, t.tiles_w = (g.in_w + kTile - 1) / kTile;
+    return t;
+}
+
+int64_t padded_columns(int64_t F) { return (F + kNR - 1) / kNR * kNR; }
+
+void pack_kernel(const float* kernel, int64_t C, int64_t F, bool for_input_gradient, float* U) {
+    assert(kernel && U && C > 0 && F > 0);
+    // g (u, v, i, o) with o contiguous: the kernel itself, or its flipped, transposed copy.
+    const int64_t in = for_input_gradient ? F : C, out = for_input_gradient ? C : F;
+    const float* g = kernel;
+    thread_local std::vector<float> flipped;
+    if (for_input_gradient) {
+        flipped.resize(9 * C * F);
+        for (int uv = 0; uv < 9; ++uv)
+            for (int64_t c = 0; c < C; ++c)
+                for (int64_t f = 0; f < F; ++f) flipped[(uv * F + f) * C + c] = kernel[((8 - uv) * C + c) * F + f];
+        g = flipped.data();
+    }
+    const int64_t padded = padded_columns(out), panel_size = in * kNR;
+    std::fill(U, U + kPoints * in * padded, 0.0f);
+    for (int64_t i = 0; i < in; ++i)
+        for_each_lane_block(out, [&](auto lane, int64_t o) {
+            using T = decltype(lane);
+            const float* src = g + i * out + o;
+            float* dst = U + (o / kNR) * panel_size + i * kNR + o % kNR;
+            transform_2d<KernelTransform, T>(
+                [&](int u, int v) { return load_lanes<T>(src + (u * 3 + v) * in * out); },
+                [&](int p, int q, T value) { store_lanes(dst + (p * kInputTile + q) * in * padded, value); });
+        });
+}
+
+void input_transform(const float* x, const TileGrid& grid, int64_t C, int64_t first, int64_t count, float* V,
+                     int64_t rows) {
+    assert(x && V && C > 0 && count >= 0 && rows >= count);
+    const float* zero = zeros(C);
+    const int64_t image_size = int64_t(grid.in_h) * grid.in_w * C, point_stride = rows * C;
+    for (int64_t k = 0; k < count; ++k) {
+        const TilePlace tile = place(grid, first + k);
+        const float* image = x + tile.image * image_size;
+        const float* pixel[kPoints];
+        for (int i = 0; i < kInputTile; ++i)
+            for (int j = 0; j < kInputTile; ++j) {
+                const int y = tile.y0 - grid.pad_top + i, xx = tile.x0 - grid.pad_left + j;
+                const bool inside = y >= 0 && y < grid.in_h && xx >= 0 && xx < grid.in_w;
+                pixel[i * kInputTile + j] = inside ? image + (int64_t(y) * grid.in_w + xx) * C : zero;
+            }
+        float* out = V + k * C;
+        for_each_lane_block(C, [&](auto lane, int64_t c) {
+            using T = decltype(lane);
+            transform_2d<InputTransform, T>(
+                [&](int i, int j) { return load_lanes<T>(pixel[i * kInputTile + j] + c); },
+                [&](int i, int j, T v) { store_lanes(out + (i * kInputTile + j) * point_stride + c, v); });
+        });
+    }
+}
+
+void multiply(int64_t rows, int64_t C, int64_t F, const float* V, const float* U, float* M) {
+    assert(V && U && M && rows >= 0 && C > 0 && F > 0);
+    const int64_t padded = padded_columns(F);
+    for (int p = 0; p < kPoints; ++p) {
+        const float* v = V + p * rows * C;
+        const float* u = U + p * C * padded;
+        float* m = M + p * rows * padded;
+        for (int64_t j = 0; j < padded; j += kNR)
+            for (int64_t r = 0; r < rows; r += kMR)
+                multiply_rows(int(std::min<int64_t>(kMR, rows - r)), C, v + r * C, u + j * C, m + r * padded + j, padded);
+    }
+}
+
+void output_transform(const float* M, int64_t rows, const TileGrid& grid, int64_t F, int64_t first, int64_t count,
+                      const float* bias, Activation act, float* y) {
+    assert(M && y && F > 0 && rows >= count);
+    assert(act == Activation::Linear || act == Activation::Relu);
+    const int64_t padded = padded_columns(F), point_stride = rows * padded;
+    const int64_t image_size = int64_t(grid.out_h) * grid.out_w * F;
+    const bool apply_relu = act == Activation::Relu;
+    for (int64_t k = 0; k < count; ++k) {
+        const TilePlace tile = place(grid, first + k);
+        const int h = std::min(kTile, grid.out_h - tile.y0), w = std::min(kTile, grid.out_w - tile.x0);
+        float* image = y + tile.image * image_size;
+        float* pixel[kTile * kTile];
+        for (int i = 0; i < kTile; ++i)
+            for (int j = 0; j < kTile; ++j) pixel[i * kTile + j] = image + ((int64_t(tile.y0) + i) * grid.out_w + tile.x0 + j) * F;
+        const float* in = M + k * padded;
+        for_each_lane_block(F, [&](auto lane, int64_t f) {
+            using T = decltype(lane);
+            const T b = bias ? load_lanes<T>(bias + f) : T(0.0f);
+            transform_2d<OutputTransform, T>(
+                [&](int i, int j) { return load_lanes<T>(in + (i * kInputTile + j) * point_stride + f); },
+                [&](int i, int j, T value) {
+                    if (i >= h || j >= w) return;
+                    value = value + b;
+                    store_lanes(pixel[i * kTile + j] + f, apply_relu ? relu(value) : value);
+                });
+        });
+    }
+}
+
+void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F, int64_t first, int64_t count,
+                               float* dM, int64_t rows) {
+    assert(dy && dM && F > 0 && count >= 0 && rows >= count);
+    const float* zero = zeros(F);
+    const int64_t image_size = int64_t(grid.out_h) * grid.out_w * F, point_stride = rows * F;
+    for (int64_t k = 0; k < count; ++k) {
+        const TilePlace tile = place(grid, first + k);
+        const float* image = dy + tile.image * image_size;
+        const float* pixel[kTile * kTile];
+        for (int i = 0; i < kTile; ++i)
+            for (int j = 0; j < kTile; ++j) {
+                const int y = tile.y0 + i, x = tile.x0 + j;
+                const bool inside = y < grid.out_h && x < grid.out_w;
+                pixel[i * kTile + j] = inside ? image + (int64_t(y) * grid.out_w + x) * F : zero;
+            }
+        float* out = dM + k * F;
+        for_each_lane_block(F, [&](auto lane, int64_t f) {
+            using T = decltype(lane);
+            transform_2d<OutputGradientTransform, T>(
+                [&](int i, int j) { return load_lanes<T>(pixel[i * kTile + j] + f); },
+                [&](int i, int j, T m) { store_lanes(out + (i * kInputTile + j) * point_stride + f, m); });
+        });
+    }
+}
+
+void kernel_gradient_transform(const float* dU, int64_t C, int64_t F, float* dkernel) {
+    assert(dU && dkernel && C > 0 && F > 0);
+    for (int64_t c = 0; c < C; ++c)
+        for_each_lane_block(F, [&](auto lane, int64_t f) {
+            using T = decltype(lane);
+            transform_2d<KernelGradientTransform, T>(
+                [&](int i, int j) { return load_lanes<T>(dU + ((i * kInputTile + j) * C + c) * F + f); },
+                [&](int u, int v, T k) {
+                    float* dst = dkernel + ((u * 3 + v) * C + c) * F + f;
+                    store_lanes(dst, load_lanes<T>(dst) + k);
+                });
+        });
+}
+
+}  // namespace cnn::winograd
