@@ -4,8 +4,7 @@
 #include <vector>
 
 #include "../kernels/conv_1channel.h"
-#include "../kernels/gemm.h"
-#include "../kernels/simd.h"
+#include "../kernels/gemm_ukernel.h"
 #include "../kernels/winograd.h"
 #include "../parallel.h"
 
@@ -91,21 +90,21 @@ void conv2d_winograd_backward(float* dx, float* dkernel, float* dbias, const flo
     const winograd::TileGrid grid = winograd::forward_grid(g);
     const int64_t per_image = grid.tiles_per_image();
     const int64_t chunk = std::max<int64_t>(1, kWinogradChunkFloats / (winograd::kPoints * per_image * (C + F)));
+    const int64_t padded = winograd::padded_columns(F);
     thread_local AlignedBuffer V_buffer, dM_buffer, dU_buffer;
     float* V = grown(V_buffer, winograd::kPoints * std::min(chunk, batch) * per_image * C);
-    float* dM = grown(dM_buffer, winograd::kPoints * std::min(chunk, batch) * per_image * F);
-    float* dU = grown(dU_buffer, winograd::kPoints * C * F);
-    std::fill(dU, dU + winograd::kPoints * C * F, 0.0f);
+    float* dM = grown(dM_buffer, winograd::kPoints * std::min(chunk, batch) * per_image * padded);
+    float* dU = grown(dU_buffer, winograd::kPoints * C * padded);
+    std::fill(dU, dU + winograd::kPoints * C * padded, 0.0f);
     for (int64_t b0 = 0; b0 < batch; b0 += chunk) {
         const int64_t rows = std::min(chunk, batch - b0) * per_image;
         parallel_for(rows, per_image, [&](int64_t r0, int64_t r1, int) {
             const int64_t first = b0 * per_image + r0;
             winograd::input_transform(x, grid, C, first, r1 - r0, V + r0 * C, rows);
-            winograd::output_gradient_transform(dz, grid, F, first, r1 - r0, dM + r0 * F, rows);
+            winograd::output_gradient_transform(dz, grid, F, first, r1 - r0, dM + r0 * kNR, rows);
         });
         parallel_for(winograd::kPoints, 1, [&](int64_t p0, int64_t p1, int) {
-            for (int64_t p = p0; p < p1; ++p)
-                gemm(C, F, rows, {V + p * rows * C, 1, C}, row_major(dM + p * rows * F, F), dU + p * C * F, F, true);
+            winograd::kernel_gradient_multiply(int(p0), int(p1), rows, C, F, V, dM, dU);
         });
     }
     winograd::kernel_gradient_transform(dU, C, F, dkernel);

@@ -89,36 +89,61 @@ struct KernelGradientTransform {  // k = Gᵀ m, the adjoint of KernelTransform
     }
 };
 
-// The 2-D transform X ↦ T X Tᵀ of a kIn × kIn tile into kOut × kOut: the 1-D transform down
-// the columns, then along the rows. load(i, j) gives X[i][j]; store(i, j, v) takes the result.
-// Unrolled, so the tile is addressed with constants and stays (mostly) in registers.
-template <class Transform, class T, class Load, class Store>
-inline void transform_2d(Load load, Store store) {
-    constexpr int N = Transform::kIn, M = Transform::kOut;
-    T t[M][N];
-#pragma GCC unroll 8
-    for (int j = 0; j < N; ++j) {
-        T column[N], result[M];
-#pragma GCC unroll 8
-        for (int i = 0; i < N; ++i) column[i] = load(i, j);
-        Transform::apply(column, result);
-#pragma GCC unroll 8
-        for (int i = 0; i < M; ++i) t[i][j] = result[i];
-    }
-#pragma GCC unroll 8
-    for (int i = 0; i < M; ++i) {
-        T row[M];
-        Transform::apply(t[i], row);
-#pragma GCC unroll 8
-        for (int j = 0; j < M; ++j) store(i, j, row[j]);
-    }
+// Floats of scratch transform_tile needs for a tile of n channels.
+template <class Transform>
+constexpr int64_t tile_scratch_size(int64_t n) {
+    return int64_t(Transform::kIn) * Transform::kOut * ((n + kLanes - 1) / kLanes * kLanes);
 }
 
-// A zero vector at least `n` floats long, for pixels outside the map (no branch per load).
+// A per-thread scratch buffer of at least n floats, and a zero vector of at least n floats (for
+// pixels outside the map: no branch per load) and a sink for pixels of a tile outside the map.
+float* scratch_buffer(int64_t n) {
+    thread_local std::vector<float, xsimd::aligned_allocator<float>> buffer;
+    if (int64_t(buffer.size()) < n) buffer.resize(n);
+    return buffer.data();
+}
+
 const float* zeros(int64_t n) {
     thread_local std::vector<float> z;
     if (int64_t(z.size()) < n) z.assign(n, 0.0f);
     return z.data();
+}
+
+float* sink(int64_t n) {
+    thread_local std::vector<float> s;
+    if (int64_t(s.size()) < n) s.resize(n);
+    return s.data();
+}
+
+// The 2-D transform X ↦ T X Tᵀ of one tile, for n channels at once: the 1-D transform along the
+// rows into `scratch` (in L1), then down its columns, each pass one channel vector at a time, so
+// only a row or a column is ever live (all 36 points at once would not fit SIMD128's 16
+// registers; V8's code for that spilled more than it computed). in[i·kIn + j] points at the n
+// channels of element (i, j); store(p, q, value, c) takes the result for channels c….
+// In scratch, element e of channel c sits at ((c / kLanes)·kIn·kOut + e)·kLanes + c % kLanes:
+// a vector of channels finds its tile at constant offsets.
+template <class Transform, class Store>
+void transform_tile(const float* const* in, int64_t n, float* scratch, Store store) {
+    constexpr int N = Transform::kIn, M = Transform::kOut;
+    const auto at = [scratch](int e, int64_t c) { return scratch + ((c / kLanes) * N * M + e) * kLanes + c % kLanes; };
+    for (int i = 0; i < N; ++i) {
+        const float* const* row = in + i * N;
+        for_each_lane_block(n, [&](auto lane, int64_t c) {
+            using T = decltype(lane);
+            T d[N], r[M];
+            for (int j = 0; j < N; ++j) d[j] = load_lanes<T>(row[j] + c);
+            Transform::apply(d, r);
+            for (int q = 0; q < M; ++q) store_lanes(at(i * M + q, c), r[q]);
+        });
+    }
+    for (int q = 0; q < M; ++q)
+        for_each_lane_block(n, [&](auto lane, int64_t c) {
+            using T = decltype(lane);
+            T t[N], o[M];
+            for (int i = 0; i < N; ++i) t[i] = load_lanes<T>(at(i * M + q, c));
+            Transform::apply(t, o);
+            for (int p = 0; p < M; ++p) store(p, q, o[p], c);
+        });
 }
 
 // Where tile t of a batch starts: its image, and its top-left output pixel.
@@ -132,12 +157,14 @@ TilePlace place(const TileGrid& grid, int64_t t) {
     return {t / per_image, int(r / grid.tiles_w) * kTile, int(r % grid.tiles_w) * kTile};
 }
 
+// c [rows ≤ kMR, kNR] (+)= A [rows, K] · B [K, kNR] (a packed panel), A(r, p) = a[r·a_rs + p·a_cs].
 template <int MR = kMR>
-void multiply_rows(int rows, int64_t C, const float* v, const float* u, float* m, int64_t ldm) {
+void multiply_rows(int rows, int64_t K, const float* a, int64_t a_rs, int64_t a_cs, const float* b, float* c, int64_t ldc,
+                   bool accumulate) {
     if constexpr (MR > 1) {
-        if (rows < MR) return multiply_rows<MR - 1>(rows, C, v, u, m, ldm);
+        if (rows < MR) return multiply_rows<MR - 1>(rows, K, a, a_rs, a_cs, b, c, ldc, accumulate);
     }
-    gemm_ukernel_mrx2v<MR, true>(C, v, C, 1, u, kNR, m, ldm, false);
+    gemm_ukernel_mrx2v<MR, true>(K, a, a_rs, a_cs, b, kNR, c, ldc, accumulate);
 }
 
 }  // namespace
@@ -177,21 +204,22 @@ void pack_kernel(const float* kernel, int64_t C, int64_t F, bool for_input_gradi
     }
     const int64_t padded = padded_columns(out), panel_size = in * kNR;
     std::fill(U, U + kPoints * in * padded, 0.0f);
-    for (int64_t i = 0; i < in; ++i)
-        for_each_lane_block(out, [&](auto lane, int64_t o) {
-            using T = decltype(lane);
-            const float* src = g + i * out + o;
-            float* dst = U + (o / kNR) * panel_size + i * kNR + o % kNR;
-            transform_2d<KernelTransform, T>(
-                [&](int u, int v) { return load_lanes<T>(src + (u * 3 + v) * in * out); },
-                [&](int p, int q, T value) { store_lanes(dst + (p * kInputTile + q) * in * padded, value); });
+    float* scratch = scratch_buffer(tile_scratch_size<KernelTransform>(out));
+    for (int64_t i = 0; i < in; ++i) {
+        const float* taps[9];
+        for (int uv = 0; uv < 9; ++uv) taps[uv] = g + (uv * in + i) * out;
+        float* const point = U + i * kNR;
+        transform_tile<KernelTransform>(taps, out, scratch, [&](int p, int q, auto value, int64_t o) {
+            store_lanes(point + (p * kInputTile + q) * in * padded + (o / kNR) * panel_size + o % kNR, value);
         });
+    }
 }
 
 void input_transform(const float* x, const TileGrid& grid, int64_t C, int64_t first, int64_t count, float* V,
                      int64_t rows) {
     assert(x && V && C > 0 && count >= 0 && rows >= count);
     const float* zero = zeros(C);
+    float* scratch = scratch_buffer(tile_scratch_size<InputTransform>(C));
     const int64_t image_size = int64_t(grid.in_h) * grid.in_w * C, point_stride = rows * C;
     for (int64_t k = 0; k < count; ++k) {
         const TilePlace tile = place(grid, first + k);
@@ -203,12 +231,9 @@ void input_transform(const float* x, const TileGrid& grid, int64_t C, int64_t fi
                 const bool inside = y >= 0 && y < grid.in_h && xx >= 0 && xx < grid.in_w;
                 pixel[i * kInputTile + j] = inside ? image + (int64_t(y) * grid.in_w + xx) * C : zero;
             }
-        float* out = V + k * C;
-        for_each_lane_block(C, [&](auto lane, int64_t c) {
-            using T = decltype(lane);
-            transform_2d<InputTransform, T>(
-                [&](int i, int j) { return load_lanes<T>(pixel[i * kInputTile + j] + c); },
-                [&](int i, int j, T v) { store_lanes(out + (i * kInputTile + j) * point_stride + c, v); });
+        float* const out = V + k * C;
+        transform_tile<InputTransform>(pixel, C, scratch, [&](int p, int q, auto value, int64_t c) {
+            store_lanes(out + (p * kInputTile + q) * point_stride + c, value);
         });
     }
 }
@@ -222,7 +247,8 @@ void multiply(int64_t rows, int64_t C, int64_t F, const float* V, const float* U
         float* m = M + p * rows * padded;
         for (int64_t j = 0; j < padded; j += kNR)
             for (int64_t r = 0; r < rows; r += kMR)
-                multiply_rows(int(std::min<int64_t>(kMR, rows - r)), C, v + r * C, u + j * C, m + r * padded + j, padded);
+                multiply_rows(int(std::min<int64_t>(kMR, rows - r)), C, v + r * C, C, 1, u + j * C, m + r * padded + j, padded,
+                              false);
     }
 }
 
@@ -233,24 +259,26 @@ void output_transform(const float* M, int64_t rows, const TileGrid& grid, int64_
     const int64_t padded = padded_columns(F), point_stride = rows * padded;
     const int64_t image_size = int64_t(grid.out_h) * grid.out_w * F;
     const bool apply_relu = act == Activation::Relu;
+    const float* no_bias = zeros(F);
+    float* outside = sink(F);
+    float* scratch = scratch_buffer(tile_scratch_size<OutputTransform>(F));
     for (int64_t k = 0; k < count; ++k) {
         const TilePlace tile = place(grid, first + k);
-        const int h = std::min(kTile, grid.out_h - tile.y0), w = std::min(kTile, grid.out_w - tile.x0);
         float* image = y + tile.image * image_size;
+        const float* point[kPoints];
+        for (int p = 0; p < kPoints; ++p) point[p] = M + p * point_stride + k * padded;
         float* pixel[kTile * kTile];
         for (int i = 0; i < kTile; ++i)
-            for (int j = 0; j < kTile; ++j) pixel[i * kTile + j] = image + ((int64_t(tile.y0) + i) * grid.out_w + tile.x0 + j) * F;
-        const float* in = M + k * padded;
-        for_each_lane_block(F, [&](auto lane, int64_t f) {
-            using T = decltype(lane);
-            const T b = bias ? load_lanes<T>(bias + f) : T(0.0f);
-            transform_2d<OutputTransform, T>(
-                [&](int i, int j) { return load_lanes<T>(in + (i * kInputTile + j) * point_stride + f); },
-                [&](int i, int j, T value) {
-                    if (i >= h || j >= w) return;
-                    value = value + b;
-                    store_lanes(pixel[i * kTile + j] + f, apply_relu ? relu(value) : value);
-                });
+            for (int j = 0; j < kTile; ++j) {
+                const int yy = tile.y0 + i, x = tile.x0 + j;
+                const bool inside = yy < grid.out_h && x < grid.out_w;
+                pixel[i * kTile + j] = inside ? image + (int64_t(yy) * grid.out_w + x) * F : outside;
+            }
+        const float* b = bias ? bias : no_bias;
+        transform_tile<OutputTransform>(point, F, scratch, [&](int p, int q, auto value, int64_t f) {
+            using T = decltype(value);
+            value = value + load_lanes<T>(b + f);
+            store_lanes(pixel[p * kTile + q] + f, apply_relu ? relu(value) : value);
         });
     }
 }
@@ -259,7 +287,9 @@ void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F,
                                float* dM, int64_t rows) {
     assert(dy && dM && F > 0 && count >= 0 && rows >= count);
     const float* zero = zeros(F);
-    const int64_t image_size = int64_t(grid.out_h) * grid.out_w * F, point_stride = rows * F;
+    float* scratch = scratch_buffer(tile_scratch_size<OutputGradientTransform>(F));
+    const int64_t padded = padded_columns(F), point_stride = rows * padded, panel_size = rows * kNR;
+    const int64_t image_size = int64_t(grid.out_h) * grid.out_w * F;
     for (int64_t k = 0; k < count; ++k) {
         const TilePlace tile = place(grid, first + k);
         const float* image = dy + tile.image * image_size;
@@ -270,28 +300,43 @@ void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F,
                 const bool inside = y < grid.out_h && x < grid.out_w;
                 pixel[i * kTile + j] = inside ? image + (int64_t(y) * grid.out_w + x) * F : zero;
             }
-        float* out = dM + k * F;
-        for_each_lane_block(F, [&](auto lane, int64_t f) {
-            using T = decltype(lane);
-            transform_2d<OutputGradientTransform, T>(
-                [&](int i, int j) { return load_lanes<T>(pixel[i * kTile + j] + f); },
-                [&](int i, int j, T m) { store_lanes(out + (i * kInputTile + j) * point_stride + f, m); });
+        float* const out = dM + k * kNR;
+        transform_tile<OutputGradientTransform>(pixel, F, scratch, [&](int p, int q, auto value, int64_t f) {
+            store_lanes(out + (p * kInputTile + q) * point_stride + (f / kNR) * panel_size + f % kNR, value);
         });
+        for (int p = 0; p < kPoints; ++p)  // the padding columns of the last panel
+            for (int64_t f = F; f < padded; ++f) out[p * point_stride + (f / kNR) * panel_size + f % kNR] = 0.0f;
+    }
+}
+
+void kernel_gradient_multiply(int p0, int p1, int64_t rows, int64_t C, int64_t F, const float* V, const float* dM,
+                              float* dU) {
+    assert(0 <= p0 && p0 <= p1 && p1 <= kPoints && V && dM && dU && C > 0 && F > 0);
+    const int64_t padded = padded_columns(F);
+    for (int p = p0; p < p1; ++p) {
+        const float* v = V + p * rows * C;
+        const float* m = dM + p * rows * padded;
+        float* u = dU + p * C * padded;
+        for (int64_t j = 0; j < padded; j += kNR)
+            for (int64_t c = 0; c < C; c += kMR)
+                multiply_rows(int(std::min<int64_t>(kMR, C - c)), rows, v + c, 1, C, m + j * rows, u + c * padded + j, padded,
+                              true);
     }
 }
 
 void kernel_gradient_transform(const float* dU, int64_t C, int64_t F, float* dkernel) {
     assert(dU && dkernel && C > 0 && F > 0);
-    for (int64_t c = 0; c < C; ++c)
-        for_each_lane_block(F, [&](auto lane, int64_t f) {
-            using T = decltype(lane);
-            transform_2d<KernelGradientTransform, T>(
-                [&](int i, int j) { return load_lanes<T>(dU + ((i * kInputTile + j) * C + c) * F + f); },
-                [&](int u, int v, T k) {
-                    float* dst = dkernel + ((u * 3 + v) * C + c) * F + f;
-                    store_lanes(dst, load_lanes<T>(dst) + k);
-                });
+    const int64_t padded = padded_columns(F);
+    float* scratch = scratch_buffer(tile_scratch_size<KernelGradientTransform>(F));
+    for (int64_t c = 0; c < C; ++c) {
+        const float* point[kPoints];
+        for (int p = 0; p < kPoints; ++p) point[p] = dU + (p * C + c) * padded;
+        transform_tile<KernelGradientTransform>(point, F, scratch, [&](int u, int v, auto value, int64_t f) {
+            using T = decltype(value);
+            float* dst = dkernel + ((u * 3 + v) * C + c) * F + f;
+            store_lanes(dst, load_lanes<T>(dst) + value);
         });
+    }
 }
 
 }  // namespace cnn::winograd

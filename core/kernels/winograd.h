@@ -10,7 +10,8 @@
 //
 // Backward: the input gradient is the same forward pass over dy with the kernel flipped (and its
 // channel roles swapped; pack_kernel does both); the kernel gradient is the adjoint of Y:
-//     dM = A dY Aᵀ (output_gradient_transform),  dU[ξ] = Σ_tiles V[ξ]ᵀ dM[ξ],  dg += Gᵀ dU G.
+//     dM = A dY Aᵀ (output_gradient_transform),  dU[ξ] = Σ_tiles V[ξ]ᵀ dM[ξ]
+//     (kernel_gradient_multiply),  dg += Gᵀ dU G (kernel_gradient_transform).
 //
 // Tiles are numbered image by image, row by row: tile t of a batch is image t / tiles_per_image.
 // Points of blocks are stored point-major: X[ξ][row][channel], `rows` rows per point.
@@ -57,12 +58,12 @@ inline int64_t packed_kernel_size(int64_t C, int64_t F) { return kPoints * C * p
 // gradient instead: flipped in both axes, C and F swapped (U [36][C panels][F][kNR]).
 void pack_kernel(const float* kernel, int64_t C, int64_t F, bool for_input_gradient, float* U);
 
-// V [36][rows][C] ← Bᵀ d B for tiles [first, first + count) of a batch x [B, in_h, in_w, C];
-// rows ≥ count, and the rows past count are zeroed. Pixels outside the map read as 0.
+// V [36][rows][C] ← Bᵀ d B for tiles [first, first + count) of a batch x [B, in_h, in_w, C]
+// into rows [0, count); rows ≥ count is the points' height. Pixels outside the map read as 0.
 void input_transform(const float* x, const TileGrid& grid, int64_t C, int64_t first, int64_t count, float* V,
                      int64_t rows);
 
-// M [36][rows][padded_columns(F)] = V [36][rows][C] · U[ξ] for each point; rows a multiple of kMR.
+// M [36][rows][padded_columns(F)] = V [36][rows][C] · U[ξ] for each point.
 void multiply(int64_t rows, int64_t C, int64_t F, const float* V, const float* U, float* M);
 
 // y ← act(Aᵀ M A + bias) for tiles [first, first + count) into y [B, out_h, out_w, F], writing only
@@ -70,12 +71,17 @@ void multiply(int64_t rows, int64_t C, int64_t F, const float* V, const float* U
 void output_transform(const float* M, int64_t rows, const TileGrid& grid, int64_t F, int64_t first, int64_t count,
                       const float* bias, Activation act, float* y);
 
-// dM [36][rows][F] ← A dY Aᵀ for tiles [first, first + count) of dy [B, out_h, out_w, F], with
-// pixels outside the map as 0; rows ≥ count, and the rows past count are zeroed.
+// dM [36][F / kNR panels][rows][kNR] ← A dY Aᵀ for tiles [first, first + count) of
+// dy [B, out_h, out_w, F], pixels outside the map read as 0, the panels' padding columns zeroed:
+// the B operand of kernel_gradient_multiply(). Rows ≥ count is the panels' height.
 void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F, int64_t first, int64_t count,
                                float* dM, int64_t rows);
 
-// dkernel [3, 3, C, F] += Gᵀ dU[ξ] G from dU [36][C][F].
+// dU[ξ] [C][padded_columns(F)] += V[ξ]ᵀ · dM[ξ] over `rows` tiles, for the points [p0, p1).
+void kernel_gradient_multiply(int p0, int p1, int64_t rows, int64_t C, int64_t F, const float* V, const float* dM,
+                              float* dU);
+
+// dkernel [3, 3, C, F] += Gᵀ dU[ξ] G from dU [36][C][padded_columns(F)].
 void kernel_gradient_transform(const float* dU, int64_t C, int64_t F, float* dkernel);
 
 }  // namespace cnn::winograd

@@ -120,21 +120,23 @@ TEST_CASE("Winograd transforms equal their matrices, on every channel of a vecto
                 CHECK(y[(i * 2 + j) * F + f] == doctest::Approx(std::max(0.0, want[i][j] + bias[f])).epsilon(1e-5));
     }
     auto dy = test::random_vector(3 * 2 * F, rng);
-    std::vector<float> dM(36 * F);
+    std::vector<float> dM(36 * padded, -1.0f);  // one row: panel p of point ξ at ξ·padded + p·kNR
     winograd::output_gradient_transform(dy.data(), small_grid, F, 0, 1, dM.data(), 1);
     std::vector<float> dkernel(9 * C * F, 0.5f);
-    std::vector<float> dU(36 * C * F);
+    std::vector<float> dU(36 * C * padded);
     for (auto& v : dU) v = rng.uniform(-1.0f, 1.0f);
     winograd::kernel_gradient_transform(dU.data(), C, F, dkernel.data());
+    for (int64_t f = F; f < padded; ++f)
+        for (int p = 0; p < 36; ++p) CHECK(dM[p * padded + f] == 0.0f);
     for (int64_t f = 0; f < F; ++f) {
         Matrix d(4, std::vector<double>(4, 0.0));  // pixels outside the 3×2 map read as 0
         for (int i = 0; i < 3; ++i)
             for (int j = 0; j < 2; ++j) d[i][j] = dy[(i * 2 + j) * F + f];
         const Matrix want = sandwich(transpose(kAt), d, transpose(kAt));
-        for (int p = 0; p < 36; ++p) CHECK(dM[p * F + f] == doctest::Approx(want[p / 6][p % 6]).epsilon(1e-5));
-        for (int64_t c = 0; c < C; c += C - 1) {
+        for (int p = 0; p < 36; ++p) CHECK(dM[p * padded + f] == doctest::Approx(want[p / 6][p % 6]).epsilon(1e-5));
+        for (int64_t c = 0; c < C; c += C - 1) {  // the first and last channels
             Matrix u(6, std::vector<double>(6));
-            for (int p = 0; p < 36; ++p) u[p / 6][p % 6] = dU[(p * C + c) * F + f];
+            for (int p = 0; p < 36; ++p) u[p / 6][p % 6] = dU[(p * C + c) * padded + f];
             const Matrix grad = sandwich(transpose(kG), u, transpose(kG));
             for (int uv = 0; uv < 9; ++uv)
                 CHECK(dkernel[(uv * C + c) * F + f] == doctest::Approx(0.5 + grad[uv / 3][uv % 3]).epsilon(1e-5));
