@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "../kernels/conv_1channel.h"
-#include "../kernels/gemm_ukernel.h"
+#include "../kernels/simd.h"
 #include "../kernels/winograd.h"
 #include "../parallel.h"
 
@@ -101,7 +101,7 @@ void conv2d_winograd_backward(float* dx, float* dkernel, float* dbias, const flo
         parallel_for(rows, per_image, [&](int64_t r0, int64_t r1, int) {
             const int64_t first = b0 * per_image + r0;
             winograd::input_transform(x, grid, C, first, r1 - r0, V + r0 * C, rows);
-            winograd::output_gradient_transform(dz, grid, F, first, r1 - r0, dM + r0 * kNR, rows);
+            winograd::output_gradient_transform(dz, grid, F, first, r1 - r0, dM + r0 * padded, rows);
         });
         parallel_for(winograd::kPoints, 1, [&](int64_t p0, int64_t p1, int) {
             winograd::kernel_gradient_multiply(int(p0), int(p1), rows, C, F, V, dM, dU);

@@ -157,14 +157,15 @@ TilePlace place(const TileGrid& grid, int64_t t) {
     return {t / per_image, int(r / grid.tiles_w) * kTile, int(r % grid.tiles_w) * kTile};
 }
 
-// c [rows ≤ kMR, kNR] (+)= A [rows, K] · B [K, kNR] (a packed panel), A(r, p) = a[r·a_rs + p·a_cs].
+// c [rows ≤ kMR, kNR] (+)= A [rows, K] · B [K, kNR], A(r, p) = a[r·a_rs + p·a_cs], B's rows
+// vector-aligned at b + p·ldb.
 template <int MR = kMR>
-void multiply_rows(int rows, int64_t K, const float* a, int64_t a_rs, int64_t a_cs, const float* b, float* c, int64_t ldc,
-                   bool accumulate) {
+void multiply_rows(int rows, int64_t K, const float* a, int64_t a_rs, int64_t a_cs, const float* b, int64_t ldb, float* c,
+                   int64_t ldc, bool accumulate) {
     if constexpr (MR > 1) {
-        if (rows < MR) return multiply_rows<MR - 1>(rows, K, a, a_rs, a_cs, b, c, ldc, accumulate);
+        if (rows < MR) return multiply_rows<MR - 1>(rows, K, a, a_rs, a_cs, b, ldb, c, ldc, accumulate);
     }
-    gemm_ukernel_mrx2v<MR, true>(K, a, a_rs, a_cs, b, kNR, c, ldc, accumulate);
+    gemm_ukernel_mrx2v<MR, true>(K, a, a_rs, a_cs, b, ldb, c, ldc, accumulate);
 }
 
 }  // namespace
@@ -247,8 +248,8 @@ void multiply(int64_t rows, int64_t C, int64_t F, const float* V, const float* U
         float* m = M + p * rows * padded;
         for (int64_t j = 0; j < padded; j += kNR)
             for (int64_t r = 0; r < rows; r += kMR)
-                multiply_rows(int(std::min<int64_t>(kMR, rows - r)), C, v + r * C, C, 1, u + j * C, m + r * padded + j, padded,
-                              false);
+                multiply_rows(int(std::min<int64_t>(kMR, rows - r)), C, v + r * C, C, 1, u + j * C, kNR, m + r * padded + j,
+                              padded, false);
     }
 }
 
@@ -288,7 +289,7 @@ void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F,
     assert(dy && dM && F > 0 && count >= 0 && rows >= count);
     const float* zero = zeros(F);
     float* scratch = scratch_buffer(tile_scratch_size<OutputGradientTransform>(F));
-    const int64_t padded = padded_columns(F), point_stride = rows * padded, panel_size = rows * kNR;
+    const int64_t padded = padded_columns(F), point_stride = rows * padded;
     const int64_t image_size = int64_t(grid.out_h) * grid.out_w * F;
     for (int64_t k = 0; k < count; ++k) {
         const TilePlace tile = place(grid, first + k);
@@ -300,12 +301,11 @@ void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F,
                 const bool inside = y < grid.out_h && x < grid.out_w;
                 pixel[i * kTile + j] = inside ? image + (int64_t(y) * grid.out_w + x) * F : zero;
             }
-        float* const out = dM + k * kNR;
+        float* const out = dM + k * padded;
         transform_tile<OutputGradientTransform>(pixel, F, scratch, [&](int p, int q, auto value, int64_t f) {
-            store_lanes(out + (p * kInputTile + q) * point_stride + (f / kNR) * panel_size + f % kNR, value);
+            store_lanes(out + (p * kInputTile + q) * point_stride + f, value);
         });
-        for (int p = 0; p < kPoints; ++p)  // the padding columns of the last panel
-            for (int64_t f = F; f < padded; ++f) out[p * point_stride + (f / kNR) * panel_size + f % kNR] = 0.0f;
+        for (int p = 0; p < kPoints; ++p) std::fill(out + p * point_stride + F, out + p * point_stride + padded, 0.0f);
     }
 }
 
@@ -319,8 +319,8 @@ void kernel_gradient_multiply(int p0, int p1, int64_t rows, int64_t C, int64_t F
         float* u = dU + p * C * padded;
         for (int64_t j = 0; j < padded; j += kNR)
             for (int64_t c = 0; c < C; c += kMR)
-                multiply_rows(int(std::min<int64_t>(kMR, C - c)), rows, v + c, 1, C, m + j * rows, u + c * padded + j, padded,
-                              true);
+                multiply_rows(int(std::min<int64_t>(kMR, C - c)), rows, v + c, 1, C, m + j, padded, u + c * padded + j,
+                              padded, true);
     }
 }
 

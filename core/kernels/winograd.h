@@ -71,9 +71,9 @@ void multiply(int64_t rows, int64_t C, int64_t F, const float* V, const float* U
 void output_transform(const float* M, int64_t rows, const TileGrid& grid, int64_t F, int64_t first, int64_t count,
                       const float* bias, Activation act, float* y);
 
-// dM [36][F / kNR panels][rows][kNR] ← A dY Aᵀ for tiles [first, first + count) of
-// dy [B, out_h, out_w, F], pixels outside the map read as 0, the panels' padding columns zeroed:
-// the B operand of kernel_gradient_multiply(). Rows ≥ count is the panels' height.
+// dM [36][rows][padded_columns(F)] ← A dY Aᵀ for tiles [first, first + count) of
+// dy [B, out_h, out_w, F] into rows [0, count), pixels outside the map read as 0 and the padding
+// columns zeroed: every row vector-aligned for kernel_gradient_multiply(). Rows ≥ count.
 void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F, int64_t first, int64_t count,
                                float* dM, int64_t rows);
 

@@ -120,7 +120,7 @@ TEST_CASE("Winograd transforms equal their matrices, on every channel of a vecto
                 CHECK(y[(i * 2 + j) * F + f] == doctest::Approx(std::max(0.0, want[i][j] + bias[f])).epsilon(1e-5));
     }
     auto dy = test::random_vector(3 * 2 * F, rng);
-    std::vector<float> dM(36 * padded, -1.0f);  // one row: panel p of point ξ at ξ·padded + p·kNR
+    std::vector<float> dM(36 * padded, -1.0f);
     winograd::output_gradient_transform(dy.data(), small_grid, F, 0, 1, dM.data(), 1);
     std::vector<float> dkernel(9 * C * F, 0.5f);
     std::vector<float> dU(36 * C * padded);

@@ -1,14 +1,22 @@
 // The roofline of a Basic_CNN training step, layer by layer: each layer's forward and backward
-// pass timed on its own at batch 32 (best of several runs) (the functions Model::forward and Model::backward call, on
+// pass timed on its own at batch 32 (the functions Model::forward and Model::backward call, on
 // the activations of a real forward pass), and the optimiser's update, with the FLOPs each pass
 // would take as a direct convolution or plain GEMM. Fast algorithms (Winograd) do fewer, so their
 // GFLOP/s are "effective" figures and may exceed the machine's peak.
+// Times are CPU time on one thread, the least of several groups of runs: on a machine shared
+// with other work, wall time would mostly measure the wait for a core.
 #pragma once
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <limits>
 #include <string>
 #include <vector>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
 
 #include "core/drivers/conv2d.h"
 #include "core/model.h"
@@ -20,7 +28,7 @@ namespace cnn::bench {
 struct PassTiming {
     std::string layer, pass;  // pass: "forward", "backward" or "update"
     std::string algorithm;    // what ran: "winograd", "1-channel direct", "im2col+gemm", "gemm", ""
-    double ms = 0;            // the fastest of the timed runs
+    double ms = 0;            // CPU time per run
     double flops = 0;         // direct-convolution / GEMM equivalent; 0 for memory-bound passes
 };
 
@@ -33,21 +41,38 @@ inline const char* algorithm_name(ConvAlgorithm a) {
     return "?";
 }
 
-// The fastest run of fn in milliseconds over `seconds` (at least 5 runs, after `warmups`): on a
-// machine shared with other work, the run least disturbed by it.
+#ifdef __EMSCRIPTEN__
+// The Node process's CPU time (microsecond resolution; its helper threads are idle once warm).
+EM_JS(double, process_cpu_ms, (), { const u = process.cpuUsage(); return (u.user + u.system) / 1000; });
+inline double cpu_ms() { return process_cpu_ms(); }
+#else
+inline double cpu_ms() {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+#endif
+
+// CPU milliseconds per run of fn, after `warmups`: runs in groups of at least 2 ms (the clock's
+// resolution matters for short passes), the least per-run time of the groups in `seconds`.
 template <class Fn>
-double best_ms(Fn fn, int warmups, double seconds) {
+double cpu_ms_per_run(Fn fn, int warmups, double seconds) {
     using Clock = std::chrono::steady_clock;
-    const auto since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
     for (int i = 0; i < warmups; ++i) fn();
-    std::vector<double> ms;
+    double best = std::numeric_limits<double>::infinity();
     const auto start = Clock::now();
-    while (ms.size() < 5 || since(start) < seconds * 1e3) {
-        const auto t = Clock::now();
-        fn();
-        ms.push_back(since(t));
+    for (int groups = 0; groups < 5 || std::chrono::duration<double>(Clock::now() - start).count() < seconds; ++groups) {
+        const double c0 = cpu_ms();
+        int runs = 0;
+        double used = 0;
+        do {
+            fn();
+            ++runs;
+            used = cpu_ms() - c0;
+        } while (used < 2.0);
+        best = std::min(best, used / runs);
     }
-    return *std::min_element(ms.begin(), ms.end());
+    return best;
 }
 
 inline std::vector<PassTiming> time_layers(int warmups, double seconds_each) {
@@ -77,7 +102,7 @@ inline std::vector<PassTiming> time_layers(int warmups, double seconds_each) {
         std::vector<float> out_buffer(n_out), dy = random_floats(n_out, 5 + i), dz(n_out), dx(n_in);
         float* dinput = i == 0 ? nullptr : dx.data();  // the model never needs the input's gradient
         auto add = [&](const char* pass, const char* algorithm, double flops, auto fn) {
-            out.push_back({s.name, pass, algorithm, best_ms(fn, warmups, seconds_each), flops});
+            out.push_back({s.name, pass, algorithm, cpu_ms_per_run(fn, warmups, seconds_each), flops});
         };
         switch (s.kind) {
             case LayerKind::Conv2D: {
@@ -125,7 +150,7 @@ inline std::vector<PassTiming> time_layers(int warmups, double seconds_each) {
     Optimizer optimizer(adam, model.param_count());
     std::vector<float> params = model.params();
     for (auto& g : grads) g *= 1e-3f;
-    out.push_back({"Adam", "update", "", best_ms([&] {
+    out.push_back({"Adam", "update", "", cpu_ms_per_run([&] {
                        std::fill(model.grads().begin(), model.grads().end(), 0.0f);  // as zero_grads() does
                        optimizer.step(params.data(), grads.data());
                    }, warmups, seconds_each), 0});

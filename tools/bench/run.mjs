@@ -68,7 +68,7 @@ function buildWasmKernels() {
   log('building the wasm kernel benchmark (em++)');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const xsimd = path.join(root, '.deps/xsimd/include');
-  run('em++', ['-O3', '-DNDEBUG', '-msimd128', '-std=c++17', '-I.', '-isystem', xsimd, ...sources, '-o', out,
+  run('em++', ['-O3', '-DNDEBUG', '-msimd128', '-fexceptions', '-fno-math-errno', '-std=c++17', '-I.', '-isystem', xsimd, ...sources, '-o', out,
     '-sMODULARIZE=1', '-sENVIRONMENT=node', '-sALLOW_MEMORY_GROWTH=1',
     '-sEXPORTED_FUNCTIONS=_bench_kernels_json', '-sEXPORTED_RUNTIME_METHODS=UTF8ToString'],
   // Debian's Emscripten finds acorn only through NODE_PATH.
@@ -164,7 +164,7 @@ function rooflineLines(label, k) {
   if (!k?.layers) return [];
   const peak = k.peaks?.[0];
   const total = k.layers.reduce((sum, p) => sum + p.ms, 0);
-  const lines = [`${label}: a training step layer by layer (batch 32, 1 thread, best of several runs); FLOPs counted as direct convolution / GEMM,`,
+  const lines = [`${label}: a training step layer by layer (batch 32, 1 thread, CPU time); FLOPs counted as direct convolution / GEMM,`,
     `so a fast algorithm can pass the measured peak (${peak ? `${peak.isa} ${fmt(peak.gflops)} GFLOP/s` : '—'})`];
   lines.push(`  ${'layer'.padEnd(16)} ${'pass'.padEnd(8)} ${'algorithm'.padEnd(20)} ${'ms'.padStart(7)} ${'share'.padStart(6)} ${'GFLOP'.padStart(6)} ${'GFLOP/s'.padStart(8)} ${'% peak'.padStart(7)}`);
   for (const p of k.layers) {
