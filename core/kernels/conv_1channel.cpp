@@ -12,10 +12,20 @@ namespace {
 // Filters per block: independent accumulator chains, few enough to stay in registers in wasm.
 constexpr int kBlock = 4;
 
-// The input pixel under tap (i, j) of output pixel (oh, ow), or -1 outside the map.
-int64_t input_index(const ConvGeometry& g, int oh, int ow, int i, int j) {
-    const int ih = oh * g.stride_h - g.pad_top + i, iw = ow * g.stride_w - g.pad_left + j;
-    return ih < 0 || iw < 0 || ih >= g.in_h || iw >= g.in_w ? -1 : int64_t(ih) * g.in_w + iw;
+// The taps [first, last) of a window starting at `start` (its first pixel, maybe in the
+// padding) that fall on a map of `size` pixels.
+struct TapRange {
+    int first, last;
+};
+TapRange taps_inside(int start, int window, int size) { return {std::max(0, -start), std::min(window, size - start)}; }
+
+// The outputs [first, last) whose tap `tap` falls on the map (output o reads o·stride - pad + tap).
+TapRange outputs_inside(int tap, int pad, int stride, int out, int size) {
+    const int lowest = pad - tap, highest = size - 1 + pad - tap;  // o·stride must lie in [lowest, highest]
+    if (highest < 0) return {0, 0};
+    const int first = lowest > 0 ? (lowest + stride - 1) / stride : 0;
+    const int last = std::min(out, highest / stride + 1);
+    return {first, std::max(first, last)};
 }
 
 template <int N>
@@ -37,8 +47,12 @@ void conv_1channel_forward(const float* x, const float* kernel, const float* bia
                            Activation act, float* y) {
     assert(g.channels == 1 && x && kernel && y && F > 0);
     assert(act == Activation::Linear || act == Activation::Relu);
-    for (int oh = 0; oh < g.out_h; ++oh)
+    for (int oh = 0; oh < g.out_h; ++oh) {
+        const int top = oh * g.stride_h - g.pad_top;
+        const TapRange rows = taps_inside(top, g.kernel_h, g.in_h);
         for (int ow = 0; ow < g.out_w; ++ow) {
+            const int left = ow * g.stride_w - g.pad_left;
+            const TapRange cols = taps_inside(left, g.kernel_w, g.in_w);
             float* out = y + (int64_t(oh) * g.out_w + ow) * F;
             for_each_filter_block(0, F, [&](auto lane, auto width, int64_t f) {
                 using T = decltype(lane);
@@ -46,11 +60,9 @@ void conv_1channel_forward(const float* x, const float* kernel, const float* bia
                 constexpr int step = lanes_of<T>;
                 T acc[count];
                 for (int v = 0; v < count; ++v) acc[v] = bias ? load_lanes<T>(bias + f + v * step) : T(0.0f);
-                for (int i = 0; i < g.kernel_h; ++i)
-                    for (int j = 0; j < g.kernel_w; ++j) {
-                        const int64_t in = input_index(g, oh, ow, i, j);
-                        if (in < 0) continue;
-                        const T pixel(x[in]);
+                for (int i = rows.first; i < rows.last; ++i)
+                    for (int j = cols.first; j < cols.last; ++j) {
+                        const T pixel(x[int64_t(top + i) * g.in_w + left + j]);
                         const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F + f;
                         for (int v = 0; v < count; ++v) acc[v] = mad(pixel, load_lanes<T>(w + v * step), acc[v]);
                     }
@@ -58,6 +70,7 @@ void conv_1channel_forward(const float* x, const float* kernel, const float* bia
                     store_lanes(out + f + v * step, act == Activation::Relu ? relu(acc[v]) : acc[v]);
             });
         }
+    }
 }
 
 void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGeometry& g, int64_t F, int64_t f0,
@@ -66,17 +79,17 @@ void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGe
     for (int i = 0; i < g.kernel_h; ++i)
         for (int j = 0; j < g.kernel_w; ++j) {
             float* dk = dkernel + (int64_t(i) * g.kernel_w + j) * F;
+            const TapRange rows = outputs_inside(i, g.pad_top, g.stride_h, g.out_h, g.in_h);
+            const TapRange cols = outputs_inside(j, g.pad_left, g.stride_w, g.out_w, g.in_w);
             for_each_filter_block(f0, f1, [&](auto lane, auto width, int64_t f) {
                 using T = decltype(lane);
                 constexpr int count = decltype(width)::value;
                 constexpr int step = lanes_of<T>;
                 T acc[count];
                 for (int v = 0; v < count; ++v) acc[v] = T(0.0f);
-                for (int oh = 0; oh < g.out_h; ++oh)
-                    for (int ow = 0; ow < g.out_w; ++ow) {
-                        const int64_t in = input_index(g, oh, ow, i, j);
-                        if (in < 0) continue;
-                        const T pixel(x[in]);
+                for (int oh = rows.first; oh < rows.last; ++oh)
+                    for (int ow = cols.first; ow < cols.last; ++ow) {
+                        const T pixel(x[int64_t(oh * g.stride_h - g.pad_top + i) * g.in_w + ow * g.stride_w - g.pad_left + j]);
                         const float* d = dy + (int64_t(oh) * g.out_w + ow) * F + f;
                         for (int v = 0; v < count; ++v) acc[v] = mad(pixel, load_lanes<T>(d + v * step), acc[v]);
                     }
@@ -88,13 +101,16 @@ void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGe
 void conv_1channel_backward_input(const float* dy, const float* kernel, const ConvGeometry& g, int64_t F, float* dx) {
     assert(g.channels == 1 && dy && kernel && dx && F > 0);
     std::fill(dx, dx + g.in_pixels(), 0.0f);
-    for (int oh = 0; oh < g.out_h; ++oh)
+    for (int oh = 0; oh < g.out_h; ++oh) {
+        const int top = oh * g.stride_h - g.pad_top;
+        const TapRange rows = taps_inside(top, g.kernel_h, g.in_h);
         for (int ow = 0; ow < g.out_w; ++ow) {
+            const int left = ow * g.stride_w - g.pad_left;
+            const TapRange cols = taps_inside(left, g.kernel_w, g.in_w);
             const float* d = dy + (int64_t(oh) * g.out_w + ow) * F;
-            for (int i = 0; i < g.kernel_h; ++i)
-                for (int j = 0; j < g.kernel_w; ++j) {
-                    const int64_t in = input_index(g, oh, ow, i, j);
-                    if (in < 0) continue;
+            for (int i = rows.first; i < rows.last; ++i)
+                for (int j = cols.first; j < cols.last; ++j) {
+                    const int64_t in = int64_t(top + i) * g.in_w + left + j;
                     const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F;
                     float sum = 0.0f;
                     for_each_lane_block(F, [&](auto lane, int64_t f) {
@@ -104,6 +120,7 @@ void conv_1channel_backward_input(const float* dy, const float* kernel, const Co
                     dx[in] += sum;
                 }
         }
+    }
 }
 
 }  // namespace cnn

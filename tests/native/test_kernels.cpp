@@ -1,15 +1,19 @@
-// The convolution kernels and drivers against the naive reference (kernels/conv_reference.h):
-// the Winograd transforms against their matrices, Winograd and the one-channel direct kernel
-// against direct convolution over many shapes (edge tiles, channel counts off the SIMD width,
-// partial GEMM tiles), and the drivers at 1 and 2 threads.
+// The convolution, pooling and dense kernels and drivers against naive references
+// (kernels/conv_reference.h, gemm_reference, and a scalar max pool here): the Winograd transforms against their
+// matrices, Winograd and the one-channel direct kernel against direct convolution over many
+// shapes (edge tiles, channel counts off the SIMD width, partial GEMM tiles), the drivers at 1
+// and 2 threads, and max pooling's values and winners, ties included.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <vector>
 
 #include "core/drivers/conv2d.h"
+#include "core/drivers/dense.h"
+#include "core/kernels/gemm.h"
 #include "core/kernels/conv_reference.h"
 #include "core/kernels/gemm_ukernel.h"
+#include "core/kernels/pooling.h"
 #include "core/kernels/winograd.h"
 #include "core/parallel.h"
 #include "helpers.h"
@@ -190,38 +194,40 @@ TEST_CASE("Winograd convolution matches direct convolution: forward, input and k
 }
 
 TEST_CASE("the one-channel direct convolution matches direct convolution on any window, stride and padding") {
+    const auto check = [](const ConvGeometry& g, int F) {
+        REQUIRE(conv2d_algorithm(g, F) == ConvAlgorithm::OneChannel);
+        const int64_t batch = 2, in_size = g.in_pixels(), out_size = g.out_pixels() * F, taps = g.patch_size() * F;
+        Rng rng(g.in_h * 1000 + g.kernel_h * 10 + g.stride_h + F);
+        auto x = test::random_vector(batch * in_size, rng), dz = test::random_vector(batch * out_size, rng);
+        auto kernel = test::random_vector(taps, rng), bias = test::random_vector(F, rng);
+
+        std::vector<float> y(batch * out_size), want_y(batch * out_size);
+        conv2d_1channel_forward(y.data(), x.data(), kernel.data(), bias.data(), batch, g, F, Activation::Relu);
+        for (int64_t b = 0; b < batch; ++b)
+            conv2d_reference_forward(x.data() + b * in_size, kernel.data(), bias.data(), g, F, want_y.data() + b * out_size);
+        for (auto& v : want_y) v = std::max(v, 0.0f);
+        check_close(y, want_y, 1e-6, "y");
+
+        std::vector<float> dx(batch * in_size), want_dx(batch * in_size);
+        std::vector<float> dkernel(taps, 0.25f), want_dkernel(taps, 0.25f);
+        conv2d_1channel_backward(dx.data(), dkernel.data(), nullptr, dz.data(), x.data(), kernel.data(), batch, g, F);
+        for (int64_t b = 0; b < batch; ++b) {
+            conv2d_reference_backward_input(dz.data() + b * out_size, kernel.data(), g, F, want_dx.data() + b * in_size);
+            conv2d_reference_backward_kernel(dz.data() + b * out_size, x.data() + b * in_size, g, F, want_dkernel.data());
+        }
+        check_close(dx, want_dx, 1e-6, "dx");
+        check_close(dkernel, want_dkernel, 2e-6, "dkernel");
+    };
     for (int k : {1, 2, 3, 5})
         for (int stride : {1, 2})
             for (Padding p : {Padding::Valid, Padding::Same})
-                for (int F : {1, kLanes - 1 > 0 ? kLanes - 1 : 1, 4 * kLanes + 3, 32}) {
+                for (int F : {1, std::max(1, kLanes - 1), 4 * kLanes + 3, 32}) {
                     CAPTURE(k);
                     CAPTURE(stride);
                     CAPTURE(F);
-                    const ConvGeometry g = geometry(9, 7, 1, p, k, stride);
-                    REQUIRE(conv2d_algorithm(g, F) == ConvAlgorithm::OneChannel);
-                    const int64_t batch = 2, in_size = g.in_pixels(), out_size = g.out_pixels() * F;
-                    Rng rng(k * 10 + stride + F);
-                    auto x = test::random_vector(batch * in_size, rng), dz = test::random_vector(batch * out_size, rng);
-                    auto kernel = test::random_vector(k * k * F, rng), bias = test::random_vector(F, rng);
-
-                    std::vector<float> y(batch * out_size), want_y(batch * out_size);
-                    conv2d_1channel_forward(y.data(), x.data(), kernel.data(), bias.data(), batch, g, F, Activation::Relu);
-                    for (int64_t b = 0; b < batch; ++b)
-                        conv2d_reference_forward(x.data() + b * in_size, kernel.data(), bias.data(), g, F,
-                                                 want_y.data() + b * out_size);
-                    for (auto& v : want_y) v = std::max(v, 0.0f);
-                    check_close(y, want_y, 1e-6, "y");
-
-                    std::vector<float> dx(batch * in_size), want_dx(batch * in_size);
-                    std::vector<float> dkernel(k * k * F, 0.25f), want_dkernel(k * k * F, 0.25f);
-                    conv2d_1channel_backward(dx.data(), dkernel.data(), nullptr, dz.data(), x.data(), kernel.data(), batch, g, F);
-                    for (int64_t b = 0; b < batch; ++b) {
-                        conv2d_reference_backward_input(dz.data() + b * out_size, kernel.data(), g, F, want_dx.data() + b * in_size);
-                        conv2d_reference_backward_kernel(dz.data() + b * out_size, x.data() + b * in_size, g, F,
-                                                         want_dkernel.data());
-                    }
-                    check_close(dx, want_dx, 1e-6, "dx");
-                    check_close(dkernel, want_dkernel, 2e-6, "dkernel");
+                    check(geometry(9, 7, 1, p, k, stride), F);
+                    const ConvGeometry tiny = geometry(2, 1, 1, p, k, stride);  // windows larger than the map
+                    if (tiny.out_h > 0 && tiny.out_w > 0) check(tiny, F);
                 }
 }
 
@@ -250,4 +256,58 @@ TEST_CASE("the convolution drivers give bit-identical results at 1 and 2 threads
         set_num_threads(1);
         for (size_t i = 0; i < 4; ++i) CHECK(results[i] == results[i + 4]);
     }
+}
+
+TEST_CASE("max pooling picks the same values and winners as a scalar loop, the first of equal values winning") {
+    for (int C : {1, kLanes, kLanes + 3, 2 * kLanes + 1})
+        for (int k : {2, 3})
+            for (int stride : {1, 2})
+                for (Padding p : {Padding::Valid, Padding::Same}) {
+                    CAPTURE(C);
+                    CAPTURE(k);
+                    CAPTURE(stride);
+                    const ConvGeometry g = geometry(7, 6, C, p, k, stride);
+                    Rng rng(C * 100 + k * 10 + stride);
+                    std::vector<float> x(g.in_pixels() * C);
+                    for (auto& v : x) v = float(rng.below(4));  // few values: many ties
+                    std::vector<float> y(g.out_pixels() * C);
+                    std::vector<int32_t> argmax(y.size());
+                    maxpool_nhwc(x.data(), g, y.data(), argmax.data());
+                    for (int oh = 0; oh < g.out_h; ++oh)
+                        for (int ow = 0; ow < g.out_w; ++ow)
+                            for (int c = 0; c < C; ++c) {
+                                float best = 0;
+                                int32_t winner = -1;
+                                for (int i = 0; i < k; ++i)
+                                    for (int j = 0; j < k; ++j) {
+                                        const int ih = oh * stride - g.pad_top + i, iw = ow * stride - g.pad_left + j;
+                                        if (ih < 0 || iw < 0 || ih >= g.in_h || iw >= g.in_w) continue;
+                                        const int32_t index = (ih * g.in_w + iw) * C + c;
+                                        if (winner < 0 || x[index] > best) best = x[index], winner = index;
+                                    }
+                                const int64_t o = (int64_t(oh) * g.out_w + ow) * C + c;
+                                REQUIRE(argmax[o] == winner);
+                                REQUIRE(y[o] == best);
+                            }
+                }
+}
+
+TEST_CASE("the dense input gradient, computed transposed, equals dz · kernelᵀ exactly, at 1 and 2 threads") {
+    for (int64_t batch : {1, 3, 32})
+        for (int64_t in : {1, 17, 300})
+            for (int64_t units : {1, 10, 300}) {
+                Rng rng(batch * 1000 + in * 10 + units);
+                auto dz = test::random_vector(batch * units, rng), kernel = test::random_vector(in * units, rng);
+                std::vector<float> want(batch * in);
+                // The same products summed in the same order: the GEMM of dz and the transposed kernel.
+                gemm(batch, in, units, row_major(dz.data(), units), row_major(kernel.data(), units).transposed(), want.data(),
+                     in, false);
+                for (int threads : {1, 2}) {
+                    set_num_threads(threads);
+                    std::vector<float> dx(batch * in, -1.0f);
+                    dense_backward_input(dx.data(), dz.data(), kernel.data(), batch, in, units);
+                    REQUIRE(dx == want);
+                }
+                set_num_threads(1);
+            }
 }
