@@ -108,7 +108,12 @@ void tile(int rows, int64_t kc, const ASource& a, const float* ap, const float* 
 void macro_kernel(int64_t mc, int64_t nc, int64_t kc, const ASource& a, const BSource& b, MatView B_block,
                   float* edge_panel, float* C, int64_t ldc, bool accumulate) {
     alignas(64) float scratch[kMR * kNR];
-    for (int64_t j0 = 0; j0 < nc; j0 += kNR) {
+    int64_t first_panel = 0;
+    if (mc == 1 && !b.packed)  // a single row of C: the wide tile, B in place
+        for (; first_panel + kGemvColumns <= nc; first_panel += kGemvColumns)
+            gemm_ukernel_1x8v(kc, a.panel(0), a.packed ? kMR : a.cs, b.panel(first_panel), b.row_stride(), C + first_panel,
+                              accumulate);
+    for (int64_t j0 = first_panel; j0 < nc; j0 += kNR) {
         const int64_t cols = std::min<int64_t>(kNR, nc - j0);
         const float* bp = b.panel(j0);
         int64_t ldb = b.row_stride();

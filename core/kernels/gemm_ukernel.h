@@ -61,9 +61,28 @@ template <int MR, bool kAlignedB>
     }
 }
 
-// The full tile over packed panels (the common case).
-inline void gemm_ukernel_mrx2v_packed(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
-    gemm_ukernel_mrx2v<kMR, true>(kc, a, 1, kMR, b, kNR, c, ldc, accumulate);
+// The tile of a single row of C (one image through a Dense layer): c[1, 8 vectors] (+)= a · B,
+// a(p) = a[p·a_cs], B(p, ·) = the 8·kLanes floats at b + p·ldb. With two vectors per broadcast
+// the loop spent more on loads and loop control than on arithmetic; eight per broadcast also
+// keep eight independent chains in flight.
+constexpr int kGemvVectors = 8;
+constexpr int kGemvColumns = kGemvVectors * kLanes;
+
+[[gnu::always_inline]] inline void gemm_ukernel_1x8v(int64_t kc, const float* a, int64_t a_cs, const float* b, int64_t ldb,
+                                                     float* c, bool accumulate) {
+    assert(kc >= 0 && a && b && c);
+    fbatch acc[kGemvVectors];
+#pragma GCC unroll 8
+    for (int v = 0; v < kGemvVectors; ++v) acc[v] = accumulate ? fbatch::load_unaligned(c + v * kLanes) : fbatch(0.0f);
+    for (int64_t p = 0; p < kc; ++p) {
+        const fbatch ap(*a);
+#pragma GCC unroll 8
+        for (int v = 0; v < kGemvVectors; ++v) acc[v] = xsimd::fma(ap, fbatch::load_unaligned(b + v * kLanes), acc[v]);
+        a += a_cs;
+        b += ldb;
+    }
+#pragma GCC unroll 8
+    for (int v = 0; v < kGemvVectors; ++v) acc[v].store_unaligned(c + v * kLanes);
 }
 
 }  // namespace cnn

@@ -204,7 +204,12 @@ void pack_kernel(const float* kernel, int64_t C, int64_t F, bool for_input_gradi
         g = flipped.data();
     }
     const int64_t padded = padded_columns(out), panel_size = in * kNR;
-    std::fill(U, U + kPoints * in * padded, 0.0f);
+    if (padded > out)  // the last panel's padding columns
+        for (int64_t p = 0; p < kPoints; ++p)
+            for (int64_t i = 0; i < in; ++i) {
+                float* row = U + p * in * padded + (out / kNR) * panel_size + i * kNR;
+                std::fill(row + out % kNR, row + kNR, 0.0f);
+            }
     float* scratch = scratch_buffer(tile_scratch_size<KernelTransform>(out));
     for (int64_t i = 0; i < in; ++i) {
         const float* taps[9];

@@ -311,3 +311,20 @@ TEST_CASE("the dense input gradient, computed transposed, equals dz · kernelᵀ
                 set_num_threads(1);
             }
 }
+
+TEST_CASE("a single row of C (one image through a Dense layer) matches the reference, wide tiles and the rest") {
+    for (int64_t N : {int64_t(kGemvColumns), int64_t(2 * kGemvColumns + kNR + 3), int64_t(kGemvColumns - 1)})
+        for (int64_t K : {1, 7, 300})
+            for (bool accumulate : {false, true})
+                for (int64_t a_stride : {1, 3}) {  // A in place, or with no unit stride (packed)
+                    Rng rng(N * 100 + K);
+                    auto a = test::random_vector(K * a_stride, rng), b = test::random_vector(K * N, rng);
+                    auto fast = test::random_vector(N, rng), slow = fast;
+                    const MatView A{a.data(), 1, a_stride};
+                    gemm(1, N, K, A, row_major(b.data(), N), fast.data(), N, accumulate);
+                    gemm_reference(1, N, K, A, row_major(b.data(), N), slow.data(), N, accumulate);
+                    for (int64_t j = 0; j < N; ++j)
+                        REQUIRE_MESSAGE(std::fabs(fast[j] - slow[j]) <= 1e-5f * (1.0f + 4.0f * std::sqrt(float(K))),
+                                        "N=" << N << " K=" << K << " at " << j);
+                }
+}

@@ -75,8 +75,7 @@ double cpu_ms_per_run(Fn fn, int warmups, double seconds) {
     return best;
 }
 
-inline std::vector<PassTiming> time_layers(int warmups, double seconds_each) {
-    const int64_t batch = kBatch;
+inline std::vector<PassTiming> time_layers(int warmups, double seconds_each, int64_t batch = kBatch) {
     Model model(basic_cnn_spec());
     Rng rng(1);
     model.init_weights(rng);
