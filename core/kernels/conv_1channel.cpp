@@ -112,11 +112,8 @@ void conv_1channel_backward_input(const float* dy, const float* kernel, const Co
                 for (int j = cols.first; j < cols.last; ++j) {
                     const int64_t in = int64_t(top + i) * g.in_w + left + j;
                     const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F;
-                    float sum = 0.0f;
-                    for_each_lane_block(F, [&](auto lane, int64_t f) {
-                        using T = decltype(lane);
-                        sum += sum_lanes(load_lanes<T>(d + f) * load_lanes<T>(w + f));
-                    });
+                    float sum = 0.0f;  // in filter order, whatever the SIMD width (see simd.h)
+                    for (int64_t f = 0; f < F; ++f) sum += d[f] * w[f];
                     dx[in] += sum;
                 }
         }

@@ -1,5 +1,7 @@
-// GEMM micro-kernel, written once with xsimd: SIMD128 in wasm (4 lanes, mul + add), SSE/AVX2/
-// AVX-512 natively (4, 8 or 16 lanes, FMA when compiled with it).
+// GEMM micro-kernels, written once with xsimd: SIMD128 in wasm (4 lanes), SSE/AVX2/AVX-512
+// natively (4, 8 or 16 lanes). Every product is a multiply and an add, never an FMA, and each
+// element of C is summed over K in order: the native and wasm builds compute the same bits (see
+// simd.h). On AMD Zen, which multiplies and adds on separate pipes, that costs no peak.
 // The tile is MR rows × kNR columns (2 vectors), so 2·MR accumulators stay in registers, as in
 // BLIS and XNNPACK micro-kernels.
 // MR = kMR is the full tile; smaller MR serve the last rows of C (and single-image inference,
@@ -48,8 +50,8 @@ template <int MR, bool kAlignedB>
 #pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
             const fbatch ar(a[r * a_rs]);
-            c0[r] = xsimd::fma(ar, b0, c0[r]);
-            c1[r] = xsimd::fma(ar, b1, c1[r]);
+            c0[r] = c0[r] + ar * b0;
+            c1[r] = c1[r] + ar * b1;
         }
         a += a_cs;
         b += ldb;
@@ -77,7 +79,7 @@ constexpr int kGemvColumns = kGemvVectors * kLanes;
     for (int64_t p = 0; p < kc; ++p) {
         const fbatch ap(*a);
 #pragma GCC unroll 8
-        for (int v = 0; v < kGemvVectors; ++v) acc[v] = xsimd::fma(ap, fbatch::load_unaligned(b + v * kLanes), acc[v]);
+        for (int v = 0; v < kGemvVectors; ++v) acc[v] = acc[v] + ap * fbatch::load_unaligned(b + v * kLanes);
         a += a_cs;
         b += ldb;
     }

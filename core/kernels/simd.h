@@ -1,6 +1,13 @@
 // The one SIMD vocabulary of the kernels (xsimd: SIMD128 in wasm, SSE/AVX2/AVX-512 natively).
 // Element-wise kernels are written once over a lane type T — fbatch for whole vectors, float for
 // what is left over — and run by for_each_lane_block.
+//
+// The native and wasm builds compute the same bits: WebAssembly SIMD128 has no FMA (relaxed SIMD
+// would, but Debian's Emscripten cannot emit it), so no kernel uses one, native builds are
+// compiled with -ffp-contract=off so the compiler fuses none either, and no sum's order depends on
+// the number of lanes. It matters more than it seems: Winograd's transforms amplify rounding, and
+// Adam's first steps move every weight by ±lr whatever the size of its gradient, so a last-bit
+// difference grew to 1e-3 of the loss within a few steps.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -28,23 +35,16 @@ void store_lanes(float* p, T v) {
     else v.store_unaligned(p);
 }
 
-// a·b + c: one FMA where the ISA has it (x86 with FMA), a multiply and an add otherwise.
+// a·b + c as a multiply and an add (see above).
 template <class T>
 T mad(T a, T b, T c) {
-    if constexpr (std::is_same_v<T, float>) return a * b + c;
-    else return xsimd::fma(a, b, c);
+    return a * b + c;
 }
 
 template <class T>
 T relu(T v) {
     if constexpr (std::is_same_v<T, float>) return std::max(v, 0.0f);
     else return xsimd::max(v, T(0.0f));
-}
-
-template <class T>
-float sum_lanes(T v) {
-    if constexpr (std::is_same_v<T, float>) return v;
-    else return xsimd::reduce_add(v);
 }
 
 // Calls body(T{}, i) over [0, n): i advancing by kLanes with T = fbatch, then by 1 with T = float.

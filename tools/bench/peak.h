@@ -3,8 +3,8 @@
 // loop-invariant and nothing can be hoisted. FMA needs 12 chains (two pipes with a latency of
 // up to 5-6 cycles; with 8, Zen 5 measured half its peak), a separate multiply and add 8 (the
 // add's 3 cycles on two pipes), which also leaves SIMD128's 16 registers enough room.
-// Fused = FMA (x86 AVX2/AVX-512); otherwise a separate multiply and add (WebAssembly SIMD128,
-// which has no FMA without relaxed SIMD).
+// Fused = FMA (x86 AVX2/AVX-512); otherwise a separate multiply and add, as the kernels compute
+// (WebAssembly SIMD128 has no FMA without relaxed SIMD; see core/kernels/simd.h).
 #pragma once
 #include <algorithm>
 #include <chrono>
