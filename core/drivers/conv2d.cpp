@@ -98,7 +98,7 @@ void conv2d_winograd_backward(float* dx, float* dkernel, float* dbias, const flo
     std::fill(dU, dU + winograd::kPoints * C * padded, 0.0f);
     for (int64_t b0 = 0; b0 < batch; b0 += chunk) {
         const int64_t rows = std::min(chunk, batch - b0) * per_image;
-        parallel_for(rows, per_image, [&](int64_t r0, int64_t r1, int) {
+        parallel_for(rows, kWinogradBlockTiles, [&](int64_t r0, int64_t r1, int) {
             const int64_t first = b0 * per_image + r0;
             winograd::input_transform(x, grid, C, first, r1 - r0, V + r0 * C, rows);
             winograd::output_gradient_transform(dz, grid, F, first, r1 - r0, dM + r0 * padded, rows);
