@@ -28,6 +28,20 @@ TapRange outputs_inside(int tap, int pad, int stride, int out, int size) {
     return {first, std::max(first, last)};
 }
 
+// Calls visit(output pixel, top, left, rows, cols) for each output pixel: where its window
+// starts (maybe in the padding) and which of its taps fall on the map.
+template <class Visit>
+void for_each_window(const ConvGeometry& g, Visit visit) {
+    for (int oh = 0; oh < g.out_h; ++oh) {
+        const int top = oh * g.stride_h - g.pad_top;
+        const TapRange rows = taps_inside(top, g.kernel_h, g.in_h);
+        for (int ow = 0; ow < g.out_w; ++ow) {
+            const int left = ow * g.stride_w - g.pad_left;
+            visit(int64_t(oh) * g.out_w + ow, top, left, rows, taps_inside(left, g.kernel_w, g.in_w));
+        }
+    }
+}
+
 template <int N>
 using Count = std::integral_constant<int, N>;
 
@@ -47,30 +61,24 @@ void conv_1channel_forward(const float* x, const float* kernel, const float* bia
                            Activation act, float* y) {
     assert(g.channels == 1 && x && kernel && y && F > 0);
     assert(act == Activation::Linear || act == Activation::Relu);
-    for (int oh = 0; oh < g.out_h; ++oh) {
-        const int top = oh * g.stride_h - g.pad_top;
-        const TapRange rows = taps_inside(top, g.kernel_h, g.in_h);
-        for (int ow = 0; ow < g.out_w; ++ow) {
-            const int left = ow * g.stride_w - g.pad_left;
-            const TapRange cols = taps_inside(left, g.kernel_w, g.in_w);
-            float* out = y + (int64_t(oh) * g.out_w + ow) * F;
-            for_each_filter_block(0, F, [&](auto lane, auto width, int64_t f) {
-                using T = decltype(lane);
-                constexpr int count = decltype(width)::value;
-                constexpr int step = lanes_of<T>;
-                T acc[count];
-                for (int v = 0; v < count; ++v) acc[v] = bias ? load_lanes<T>(bias + f + v * step) : T(0.0f);
-                for (int i = rows.first; i < rows.last; ++i)
-                    for (int j = cols.first; j < cols.last; ++j) {
-                        const T pixel(x[int64_t(top + i) * g.in_w + left + j]);
-                        const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F + f;
-                        for (int v = 0; v < count; ++v) acc[v] = mad(pixel, load_lanes<T>(w + v * step), acc[v]);
-                    }
-                for (int v = 0; v < count; ++v)
-                    store_lanes(out + f + v * step, act == Activation::Relu ? relu(acc[v]) : acc[v]);
-            });
-        }
-    }
+    for_each_window(g, [&](int64_t o, int top, int left, TapRange rows, TapRange cols) {
+        float* out = y + o * F;
+        for_each_filter_block(0, F, [&](auto lane, auto width, int64_t f) {
+            using T = decltype(lane);
+            constexpr int count = decltype(width)::value;
+            constexpr int step = lanes_of<T>;
+            T acc[count];
+            for (int v = 0; v < count; ++v) acc[v] = bias ? load_lanes<T>(bias + f + v * step) : T(0.0f);
+            for (int i = rows.first; i < rows.last; ++i)
+                for (int j = cols.first; j < cols.last; ++j) {
+                    const T pixel(x[int64_t(top + i) * g.in_w + left + j]);
+                    const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F + f;
+                    for (int v = 0; v < count; ++v) acc[v] = mad(pixel, load_lanes<T>(w + v * step), acc[v]);
+                }
+            for (int v = 0; v < count; ++v)
+                store_lanes(out + f + v * step, act == Activation::Relu ? relu(acc[v]) : acc[v]);
+        });
+    });
 }
 
 void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGeometry& g, int64_t F, int64_t f0,
@@ -101,23 +109,16 @@ void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGe
 void conv_1channel_backward_input(const float* dy, const float* kernel, const ConvGeometry& g, int64_t F, float* dx) {
     assert(g.channels == 1 && dy && kernel && dx && F > 0);
     std::fill(dx, dx + g.in_pixels(), 0.0f);
-    for (int oh = 0; oh < g.out_h; ++oh) {
-        const int top = oh * g.stride_h - g.pad_top;
-        const TapRange rows = taps_inside(top, g.kernel_h, g.in_h);
-        for (int ow = 0; ow < g.out_w; ++ow) {
-            const int left = ow * g.stride_w - g.pad_left;
-            const TapRange cols = taps_inside(left, g.kernel_w, g.in_w);
-            const float* d = dy + (int64_t(oh) * g.out_w + ow) * F;
-            for (int i = rows.first; i < rows.last; ++i)
-                for (int j = cols.first; j < cols.last; ++j) {
-                    const int64_t in = int64_t(top + i) * g.in_w + left + j;
-                    const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F;
-                    float sum = 0.0f;  // in filter order, whatever the SIMD width (see simd.h)
-                    for (int64_t f = 0; f < F; ++f) sum += d[f] * w[f];
-                    dx[in] += sum;
-                }
-        }
-    }
+    for_each_window(g, [&](int64_t o, int top, int left, TapRange rows, TapRange cols) {
+        const float* d = dy + o * F;
+        for (int i = rows.first; i < rows.last; ++i)
+            for (int j = cols.first; j < cols.last; ++j) {
+                const float* w = kernel + (int64_t(i) * g.kernel_w + j) * F;
+                float sum = 0.0f;  // in filter order, whatever the SIMD width (see simd.h)
+                for (int64_t f = 0; f < F; ++f) sum += d[f] * w[f];
+                dx[int64_t(top + i) * g.in_w + left + j] += sum;
+            }
+    });
 }
 
 }  // namespace cnn
