@@ -15,7 +15,7 @@ using AlignedBuffer = std::vector<float, xsimd::aligned_allocator<float>>;
 
 // Tiles per Winograd block: their transformed inputs and products (36 points each) stay in L2.
 constexpr int64_t kWinogradBlockTiles = 16;
-// Floats of transformed inputs and output gradients held at once for the kernel gradient.
+// Floats of transformed inputs and output gradients held at once for the kernel gradient (4 MiB).
 constexpr int64_t kWinogradChunkFloats = int64_t{1} << 20;
 
 float* grown(AlignedBuffer& buffer, int64_t n) {
@@ -85,23 +85,22 @@ void conv2d_winograd_backward(float* dx, float* dkernel, float* dbias, const flo
     const int64_t C = g.channels, F = filters;
     if (dbias) bias_gradient(dbias, dz, batch * g.out_pixels(), F);
 
-    // dU[ξ] [C, F] = Σ over tiles of V[ξ]ᵀ · dM[ξ], a chunk of whole images at a time; the chunk
-    // is fixed by the shapes, and so is the order of every sum.
+    // dU[ξ] [C, F] = Σ over tiles of V[ξ]ᵀ · dM[ξ], a chunk of tiles at a time; the chunk is fixed
+    // by the shapes, and so is the order of every sum.
     const winograd::TileGrid grid = winograd::forward_grid(g);
-    const int64_t per_image = grid.tiles_per_image();
-    const int64_t chunk = std::max<int64_t>(1, kWinogradChunkFloats / (winograd::kPoints * per_image * (C + F)));
-    const int64_t padded = winograd::padded_columns(F);
+    const int64_t padded = winograd::padded_columns(F), tiles = batch * grid.tiles_per_image();
+    const int64_t chunk =
+        std::min(tiles, std::max(kWinogradBlockTiles, kWinogradChunkFloats / (winograd::kPoints * (C + padded))));
     thread_local AlignedBuffer V_buffer, dM_buffer, dU_buffer;
-    float* V = grown(V_buffer, winograd::kPoints * std::min(chunk, batch) * per_image * C);
-    float* dM = grown(dM_buffer, winograd::kPoints * std::min(chunk, batch) * per_image * padded);
+    float* V = grown(V_buffer, winograd::kPoints * chunk * C);
+    float* dM = grown(dM_buffer, winograd::kPoints * chunk * padded);
     float* dU = grown(dU_buffer, winograd::kPoints * C * padded);
     std::fill(dU, dU + winograd::kPoints * C * padded, 0.0f);
-    for (int64_t b0 = 0; b0 < batch; b0 += chunk) {
-        const int64_t rows = std::min(chunk, batch - b0) * per_image;
+    for (int64_t t0 = 0; t0 < tiles; t0 += chunk) {
+        const int64_t rows = std::min(chunk, tiles - t0);
         parallel_for(rows, kWinogradBlockTiles, [&](int64_t r0, int64_t r1, int) {
-            const int64_t first = b0 * per_image + r0;
-            winograd::input_transform(x, grid, C, first, r1 - r0, V + r0 * C, rows);
-            winograd::output_gradient_transform(dz, grid, F, first, r1 - r0, dM + r0 * padded, rows);
+            winograd::input_transform(x, grid, C, t0 + r0, r1 - r0, V + r0 * C, rows);
+            winograd::output_gradient_transform(dz, grid, F, t0 + r0, r1 - r0, dM + r0 * padded, rows);
         });
         parallel_for(winograd::kPoints, 1, [&](int64_t p0, int64_t p1, int) {
             winograd::kernel_gradient_multiply(int(p0), int(p1), rows, C, F, V, dM, dU);

@@ -155,18 +155,20 @@ TEST_CASE("Winograd convolution matches direct convolution: forward, input and k
     struct Case {
         int h, w, C, F;
         Padding p;
+        int64_t batch = 3;
     };
     for (Case c : {Case{28, 28, 32, 32, Padding::Same}, Case{14, 14, 32, 64, Padding::Same},
                    Case{7, 5, 3, kNR + 1, Padding::Same}, Case{9, 6, kLanes + 1, 5, Padding::Valid},
                    Case{4, 4, 2, 1, Padding::Valid}, Case{3, 3, 5, 2, Padding::Same}, Case{1, 2, 2, 3, Padding::Same},
-                   Case{13, 3, 17, kNR - 1, Padding::Valid}}) {
+                   Case{13, 3, 17, kNR - 1, Padding::Valid},
+                   Case{6, 6, 128, 128, Padding::Same, 30}}) {  // the kernel gradient in two chunks of tiles
         CAPTURE(c.h);
         CAPTURE(c.w);
         CAPTURE(c.C);
         CAPTURE(c.F);
         const ConvGeometry g = geometry(c.h, c.w, c.C, c.p);
         REQUIRE(conv2d_algorithm(g, c.F) == ConvAlgorithm::Winograd);
-        const int64_t batch = 3, in_size = g.in_pixels() * c.C, out_size = g.out_pixels() * c.F;
+        const int64_t batch = c.batch, in_size = g.in_pixels() * c.C, out_size = g.out_pixels() * c.F;
         Rng rng(c.h * 100 + c.C);
         auto x = test::random_vector(batch * in_size, rng), dz = test::random_vector(batch * out_size, rng);
         auto kernel = test::random_vector(9 * c.C * c.F, rng), bias = test::random_vector(c.F, rng);
