@@ -4,14 +4,27 @@
 #include <vector>
 
 #include "../kernels/conv_1channel.h"
+#include "../kernels/im2col.h"
 #include "../kernels/simd.h"
 #include "../kernels/winograd.h"
 #include "../parallel.h"
+#include "gemm.h"
 
 namespace cnn {
 namespace {
 
 using AlignedBuffer = std::vector<float, xsimd::aligned_allocator<float>>;
+
+// The batch goes through in chunks of whole images so the im2col scratch stays within
+// kChunkRows rows and kChunkFloats floats (4 MiB: cache- and memory-friendly); the chunking is
+// fixed by the shapes, never by the thread count.
+constexpr int64_t kChunkRows = 4096;
+constexpr int64_t kChunkFloats = int64_t{1} << 20;
+
+int64_t im2col_chunk_images(const ConvGeometry& g) {
+    const int64_t pixels = std::max<int64_t>(1, g.out_pixels());
+    return std::max<int64_t>(1, std::min(kChunkRows / pixels, kChunkFloats / (pixels * g.patch_size())));
+}
 
 // Tiles per Winograd block: their transformed inputs and products (36 points each) stay in L2.
 constexpr int64_t kWinogradBlockTiles = 16;
@@ -73,6 +86,32 @@ ConvAlgorithm conv2d_algorithm(const ConvGeometry& g, int filters) {
     return ConvAlgorithm::Im2colGemm;
 }
 
+int64_t conv2d_scratch_floats(const ConvGeometry& g, int filters, int64_t batch) {
+    if (conv2d_algorithm(g, filters) != ConvAlgorithm::Im2colGemm) return 0;
+    return std::min(batch, im2col_chunk_images(g)) * g.out_pixels() * g.patch_size();
+}
+
+void conv2d_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,
+                    const ConvGeometry& g, int filters, Activation act, float* col) {
+    switch (conv2d_algorithm(g, filters)) {
+        case ConvAlgorithm::Winograd: return conv2d_winograd_forward(y, x, kernel, bias, batch, g, filters, act);
+        case ConvAlgorithm::OneChannel: return conv2d_1channel_forward(y, x, kernel, bias, batch, g, filters, act);
+        case ConvAlgorithm::Im2colGemm: return conv2d_im2col_forward(y, x, kernel, bias, batch, g, filters, act, col);
+    }
+}
+
+void conv2d_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x, const float* kernel,
+                     int64_t batch, const ConvGeometry& g, int filters, float* col, float* dcol) {
+    switch (conv2d_algorithm(g, filters)) {
+        case ConvAlgorithm::Winograd:
+            return conv2d_winograd_backward(dx, dkernel, dbias, dz, x, kernel, batch, g, filters);
+        case ConvAlgorithm::OneChannel:
+            return conv2d_1channel_backward(dx, dkernel, dbias, dz, x, kernel, batch, g, filters);
+        case ConvAlgorithm::Im2colGemm:
+            return conv2d_im2col_backward(dx, dkernel, dbias, dz, x, kernel, batch, g, filters, col, dcol);
+    }
+}
+
 void conv2d_winograd_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,
                              const ConvGeometry& g, int filters, Activation act) {
     winograd_pass(y, x, kernel, bias, batch, winograd::forward_grid(g), g.channels, filters, false,
@@ -132,8 +171,57 @@ void conv2d_1channel_backward(float* dx, float* dkernel, float* dbias, const flo
     });
     if (!dx) return;
     parallel_for(batch, 1, [&](int64_t b0, int64_t b1, int) {
-        for (int64_t b = b0; b < b1; ++b) conv_1channel_backward_input(dz + b * out_size, kernel, g, filters, dx + b * in_size);
+        for (int64_t b = b0; b < b1; ++b)
+            conv_1channel_backward_input(dz + b * out_size, kernel, g, filters, dx + b * in_size);
     });
+}
+
+void conv2d_im2col_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,
+                           const ConvGeometry& g, int filters, Activation act, float* col) {
+    const int64_t in_size = g.in_pixels() * g.channels, pixels = g.out_pixels(), K = g.patch_size();
+    const int64_t chunk = im2col_chunk_images(g);
+    for (int64_t b0 = 0; b0 < batch; b0 += chunk) {
+        const int64_t n = std::min(chunk, batch - b0), rows = n * pixels;
+        float* yc = y + b0 * pixels * filters;
+        parallel_for(n, 1, [&](int64_t i0, int64_t i1, int) {
+            for (int64_t i = i0; i < i1; ++i) im2col_nhwc(x + (b0 + i) * in_size, g, col + i * pixels * K);
+        });
+        gemm_parallel(rows, filters, K, row_major(col, K), row_major(kernel, filters), yc, filters, false);
+        parallel_for(rows, 64, [&](int64_t r0, int64_t r1, int) {
+            bias_activation_forward(yc + r0 * filters, yc + r0 * filters, bias, r1 - r0, filters, act);
+        });
+    }
+}
+
+void conv2d_im2col_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x,
+                            const float* kernel, int64_t batch, const ConvGeometry& g, int filters, float* col,
+                            float* dcol) {
+    const int64_t in_size = g.in_pixels() * g.channels, pixels = g.out_pixels(), K = g.patch_size();
+    const int64_t chunk = im2col_chunk_images(g);
+    for (int64_t b0 = 0; b0 < batch; b0 += chunk) {
+        const int64_t n = std::min(chunk, batch - b0), rows = n * pixels;
+        const float* dzc = dz + b0 * pixels * filters;
+        // The forward's im2col is recomputed rather than kept: it is cheap next to the GEMMs
+        // and keeping it would cost tens of MB per layer.
+        parallel_for(n, 1, [&](int64_t i0, int64_t i1, int) {
+            for (int64_t i = i0; i < i1; ++i) im2col_nhwc(x + (b0 + i) * in_size, g, col + i * pixels * K);
+        });
+        // dkernel [K, F] += colᵀ [K, rows] · dz [rows, F]
+        gemm_parallel(K, filters, rows, row_major(col, K).transposed(), row_major(dzc, filters), dkernel, filters,
+                      true);
+        if (dbias) bias_gradient(dbias, dzc, rows, filters);
+        if (!dx) continue;
+        // dcol [rows, K] = dz [rows, F] · kernelᵀ [F, K]
+        gemm_parallel(rows, K, filters, row_major(dzc, filters), row_major(kernel, filters).transposed(), dcol, K,
+                      false);
+        parallel_for(n, 1, [&](int64_t i0, int64_t i1, int) {
+            for (int64_t i = i0; i < i1; ++i) {
+                float* dxi = dx + (b0 + i) * in_size;
+                std::fill(dxi, dxi + in_size, 0.0f);
+                col2im_nhwc_accumulate(dcol + i * pixels * K, g, dxi);
+            }
+        });
+    }
 }
 
 }  // namespace cnn

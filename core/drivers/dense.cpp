@@ -3,10 +3,24 @@
 #include <algorithm>
 #include <vector>
 
-#include "../kernels/gemm.h"
 #include "../parallel.h"
+#include "gemm.h"
 
 namespace cnn {
+
+void dense_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch, int64_t in,
+                   int64_t units, Activation act) {
+    gemm_parallel(batch, units, in, row_major(x, in), row_major(kernel, units), y, units, false);
+    bias_activation_forward(y, y, bias, batch, units, act);
+}
+
+void dense_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x, const float* kernel,
+                    int64_t batch, int64_t in, int64_t units) {
+    // dkernel [K, N] += xᵀ [K, B] · dz [B, N]
+    gemm_parallel(in, units, batch, row_major(x, in).transposed(), row_major(dz, units), dkernel, units, true);
+    if (dbias) bias_backward_accumulate(dbias, dz, batch, units);
+    if (dx) dense_backward_input(dx, dz, kernel, batch, in, units);
+}
 
 void dense_backward_input(float* dx, const float* dz, const float* kernel, int64_t batch, int64_t in, int64_t units) {
     thread_local std::vector<float> transposed;

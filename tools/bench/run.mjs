@@ -36,15 +36,6 @@ function run(cmd, argv, { json = true, env } = {}) {
   return JSON.parse(line);
 }
 
-function newest(files) {
-  return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
-}
-
-function sourcesOf(...dirs) {
-  return dirs.flatMap((d) => fs.readdirSync(path.join(root, d)).map((f) => path.join(root, d, f)))
-    .filter((f) => /\.(h|cpp)$/.test(f));
-}
-
 // --- builds --------------------------------------------------------------------------------------
 function buildNative() {
   const dir = path.join(benchDir, 'native');
@@ -57,23 +48,16 @@ function buildNative() {
   return path.join(dir, 'cnn_bench');
 }
 
+// The wasm kernel benchmark is a target of the wasm preset (tools/bench/CMakeLists.txt), so it
+// compiles the core with the page's flags; `npm run build:wasm` configures that build.
 function buildWasmKernels() {
-  const out = path.join(benchDir, 'wasm-kernels', 'kernels.cjs');
-  // The core without its file formats (model I/O needs nlohmann-json, the data set zlib-free IDX).
-  const sources = ['tools/bench/bench_wasm_kernels.cpp', ...['core/kernels', 'core/drivers'].flatMap((d) =>
-    sourcesOf(d).filter((f) => f.endsWith('.cpp')).map((f) => path.relative(root, f))),
-  'core/layers.cpp', 'core/model.cpp', 'core/optimizer.cpp', 'core/parallel.cpp'];
-  const deps = [...sourcesOf('core', 'core/kernels', 'core/drivers', 'tools/bench'), ...sources.map((s) => path.join(root, s))];
-  if (fs.existsSync(out) && fs.statSync(out).mtimeMs > newest(deps)) return out;
-  log('building the wasm kernel benchmark (em++)');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const xsimd = path.join(root, '.deps/xsimd/include');
-  run('em++', ['-O3', '-DNDEBUG', '-msimd128', '-fexceptions', '-fno-math-errno', '-std=c++17', '-I.', '-isystem', xsimd, ...sources, '-o', out,
-    '-sMODULARIZE=1', '-sENVIRONMENT=node', '-sALLOW_MEMORY_GROWTH=1',
-    '-sEXPORTED_FUNCTIONS=_bench_kernels_json', '-sEXPORTED_RUNTIME_METHODS=UTF8ToString'],
+  const dir = path.join(root, 'build/wasm');
+  if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) throw new Error('build/wasm is not configured: run npm run build:wasm');
+  log('building the wasm kernel benchmark (cnn-bench-kernels)');
   // Debian's Emscripten finds acorn only through NODE_PATH.
-  { json: false, env: fs.existsSync('/usr/share/nodejs/acorn') ? { NODE_PATH: '/usr/share/nodejs' } : {} });
-  return out;
+  run('cmake', ['--build', dir, '--target', 'cnn-bench-kernels', '-j', String(os.availableParallelism?.() ?? 2)],
+    { json: false, env: fs.existsSync('/usr/share/nodejs/acorn') ? { NODE_PATH: '/usr/share/nodejs' } : {} });
+  return path.join(dir, 'bench', 'cnn-bench-kernels.cjs');
 }
 
 // --- the engines -----------------------------------------------------------------------------------
