@@ -79,6 +79,14 @@ void bias_gradient(float* dbias, const float* dz, int64_t rows, int64_t F) {
 
 }  // namespace
 
+// The one place that picks a convolution's algorithm (measured on Basic_CNN, README: Performance):
+// - one input channel: a GEMM would have K = KH·KW (9), too short to fill its tiles, and im2col
+//   would copy every pixel 9 times; the direct kernel walks the windows once, any size or stride.
+// - 3×3 at stride 1: Winograd F(4×4,3×3) multiplies 36 times per 4×4 tile and channel pair where
+//   the GEMM does 144, in all three passes; its rounding stays within 2e-5 of direct convolution.
+// - anything else (other windows, strides; later dilations, which only im2col's gather needs to
+//   know): im2col + GEMM, the general path and the reference the others are tested against.
+// The filter count does not matter to the choice today; it is here for kernels whose tiles would.
 ConvAlgorithm conv2d_algorithm(const ConvGeometry& g, int filters) {
     (void)filters;
     if (g.channels == 1) return ConvAlgorithm::OneChannel;

@@ -233,6 +233,43 @@ TEST_CASE("the one-channel direct convolution matches direct convolution on any 
                 }
 }
 
+// The fast paths against the general one: Winograd (3×3 stride 1) and the one-channel kernel give
+// what im2col + GEMM gives for the same layer, in the forward pass and in every gradient.
+TEST_CASE("Winograd and the one-channel kernel agree with im2col + GEMM: forward, input, kernel and bias gradients") {
+    struct Case {
+        int h, w, C, F;
+        Padding p;
+    };
+    for (Case c : {Case{28, 28, 1, 32, Padding::Valid}, Case{9, 7, 1, 5, Padding::Same}, Case{26, 26, 32, 64, Padding::Valid},
+                   Case{11, 6, kLanes + 3, kNR + 1, Padding::Same}}) {
+        CAPTURE(c.h);
+        CAPTURE(c.C);
+        CAPTURE(c.F);
+        const ConvGeometry g = geometry(c.h, c.w, c.C, c.p);
+        REQUIRE(conv2d_algorithm(g, c.F) != ConvAlgorithm::Im2colGemm);
+        const int64_t batch = 3, in_size = g.in_pixels() * c.C, out_size = g.out_pixels() * c.F, taps = 9 * c.C * c.F;
+        Rng rng(c.h * 10 + c.C);
+        auto x = test::random_vector(batch * in_size, rng), dz = test::random_vector(batch * out_size, rng);
+        auto kernel = test::random_vector(taps, rng), bias = test::random_vector(c.F, rng);
+        std::vector<float> col(batch * g.out_pixels() * g.patch_size()), dcol(col.size());
+
+        std::vector<float> y(batch * out_size), want_y(batch * out_size);
+        conv2d_forward(y.data(), x.data(), kernel.data(), bias.data(), batch, g, c.F, Activation::Relu, nullptr);
+        conv2d_im2col_forward(want_y.data(), x.data(), kernel.data(), bias.data(), batch, g, c.F, Activation::Relu, col.data());
+        check_close(y, want_y, 2e-5, "y");
+
+        std::vector<float> dx(batch * in_size), want_dx(batch * in_size);
+        std::vector<float> dkernel(taps, 0.5f), want_dkernel(taps, 0.5f), dbias(c.F, 1.0f), want_dbias(c.F, 1.0f);
+        conv2d_backward(dx.data(), dkernel.data(), dbias.data(), dz.data(), x.data(), kernel.data(), batch, g, c.F,
+                        nullptr, nullptr);
+        conv2d_im2col_backward(want_dx.data(), want_dkernel.data(), want_dbias.data(), dz.data(), x.data(), kernel.data(),
+                               batch, g, c.F, col.data(), dcol.data());
+        check_close(dx, want_dx, 2e-5, "dx");
+        check_close(dkernel, want_dkernel, 2e-5, "dkernel");
+        check_close(dbias, want_dbias, 1e-6, "dbias");
+    }
+}
+
 TEST_CASE("the convolution drivers give bit-identical results at 1 and 2 threads") {
     for (int C : {1, 32}) {
         CAPTURE(C);
