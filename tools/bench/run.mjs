@@ -37,19 +37,20 @@ function run(cmd, argv, { json = true, env } = {}) {
 }
 
 // --- builds --------------------------------------------------------------------------------------
+// Both compiled halves are targets of the project's presets (tools/bench/CMakeLists.txt), so they
+// compile the core with the flags the engine ships with.
 function buildNative() {
-  const dir = path.join(benchDir, 'native');
+  const dir = path.join(root, 'build/native');
   if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) {
-    log('configuring the native build (build/bench/native)');
-    run('cmake', ['-S', '.', '-B', dir, '-DCMAKE_BUILD_TYPE=Release'], { json: false });
+    log('configuring the native preset (build/native)');
+    run('cmake', ['--preset', 'native'], { json: false });
   }
   log('building cnn_bench');
   run('cmake', ['--build', dir, '--target', 'cnn_bench', '-j', String(os.availableParallelism?.() ?? 2)], { json: false });
   return path.join(dir, 'cnn_bench');
 }
 
-// The wasm kernel benchmark is a target of the wasm preset (tools/bench/CMakeLists.txt), so it
-// compiles the core with the page's flags; `npm run build:wasm` configures that build.
+// The wasm half needs the wasm preset configured (`npm run build:wasm` does it).
 function buildWasmKernels() {
   const dir = path.join(root, 'build/wasm');
   if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) throw new Error('build/wasm is not configured: run npm run build:wasm');
