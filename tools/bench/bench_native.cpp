@@ -54,7 +54,7 @@ json bench_training(const Dataset& train, const std::vector<int>& counts, double
     config.batch_size = bench::kBatch;
     config.epochs = 10;
     Trainer trainer(model, train, config);
-    std::vector<std::vector<double>> rates(counts.size());
+    std::vector<std::vector<double>> rates(counts.size()), cpu_rates(counts.size());
     std::vector<int> actual(counts.size());
     for (size_t c = 0; c < counts.size(); ++c) {
         actual[c] = set_num_threads(counts[c]);
@@ -66,14 +66,20 @@ json bench_training(const Dataset& train, const std::vector<int>& counts, double
             set_num_threads(counts[c]);
             for (int chunk = 0; chunk < 2; ++chunk) {
                 const auto t = Clock::now();
+                const double cpu0 = bench::cpu_ms();
                 trainer.run(bench::kStepsPerChunk);
-                rates[c].push_back(double(bench::kStepsPerChunk * bench::kBatch) / seconds_since(t));
+                const double images = bench::kStepsPerChunk * bench::kBatch;
+                rates[c].push_back(images / seconds_since(t));
+                cpu_rates[c].push_back(images * 1e3 / (bench::cpu_ms() - cpu0));
             }
         }
     json out = json::object();
-    for (size_t c = 0; c < counts.size(); ++c)
-        out[std::to_string(counts[c])] = {{"threads", actual[c]}, {"img_per_s", median(rates[c])}, {"chunks", rates[c]},
-                                          {"steps_per_chunk", bench::kStepsPerChunk}, {"batch", bench::kBatch}};
+    for (size_t c = 0; c < counts.size(); ++c) {
+        json& r = out[std::to_string(counts[c])];
+        r = {{"threads", actual[c]}, {"img_per_s", median(rates[c])}, {"chunks", rates[c]},
+             {"steps_per_chunk", bench::kStepsPerChunk}, {"batch", bench::kBatch}};
+        if (actual[c] == 1) r["cpu_img_per_s"] = median(cpu_rates[c]);  // the calling thread did all the work
+    }
     return out;
 }
 

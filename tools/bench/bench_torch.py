@@ -90,16 +90,18 @@ for t in counts:
     for _ in range(WARMUP):
         step()
 rates = {t: [] for t in counts}
+cpu_rates = {t: [] for t in counts}  # per second of this thread's CPU time: at 1 thread it does all the work
 start = time.perf_counter()
 rounds = 0
 while rounds < 2 or (time.perf_counter() - start < budget and rounds < 40):
     for t in counts:
         set_threads(t)
         for _ in range(2):
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.thread_time()
             for _ in range(STEPS):
                 step()
             rates[t].append(STEPS * BATCH / (time.perf_counter() - t0))
+            cpu_rates[t].append(STEPS * BATCH / (time.thread_time() - cpu0))
     rounds += 1
 
 model.eval()
@@ -120,6 +122,7 @@ print(json.dumps({
     "engine": "pytorch", "version": torch.__version__,
     "blas": blas.openblas_get_config().decode() if blas else "not OpenBLAS (reference BLAS?)",
     "train": {str(t): {"threads": t, "img_per_s": statistics.median(rates[t]), "chunks": rates[t],
-                       "steps_per_chunk": STEPS, "batch": BATCH} for t in counts},
+                       "steps_per_chunk": STEPS, "batch": BATCH,
+                       **({"cpu_img_per_s": statistics.median(cpu_rates[t])} if t == 1 else {})} for t in counts},
     "predict": predict,
 }))

@@ -5,9 +5,9 @@
 // stands in when it is not installed; such ratios are marked "reference".
 export const TORCH_REFERENCE_IMG_S = 490;
 
-/** PyTorch's 1-thread training img/s and where it comes from. */
-export function torchBasis(pytorch) {
-  const measured = pytorch?.train?.['1']?.img_per_s;
+/** PyTorch's 1-thread training img/s (the `figure` of its result: wall clock or CPU time) and where it comes from. */
+export function torchBasis(pytorch, figure = 'img_per_s') {
+  const measured = pytorch?.train?.['1']?.[figure];
   if (measured && !pytorch.blas?.startsWith('not')) return { value: measured, basis: 'measured' };
   return { value: TORCH_REFERENCE_IMG_S, basis: 'reference 440-546' };
 }
