@@ -21,7 +21,7 @@ using test::flatten;
 using test::model_of;
 using test::pool;
 
-// Direct convolution, the obvious way: the reference the im2col + GEMM path is checked against.
+// Direct convolution, the obvious way: the reference the Conv2D layer is checked against.
 std::vector<float> conv2d_reference(const std::vector<float>& x, const ConvGeometry& g, int F, const float* kernel,
                                     const float* bias) {
     std::vector<float> y(g.out_pixels() * F);
@@ -136,7 +136,7 @@ TEST_CASE("output sizes follow Keras for valid and same, strides 1 and 2, odd an
     }
 }
 
-TEST_CASE("conv2d (im2col + GEMM) matches a direct convolution") {
+TEST_CASE("conv2d matches a direct convolution, whichever algorithm its shape gets (Winograd, im2col + GEMM)") {
     for (const char* padding : {"valid", "same"})
         for (int stride : {1, 2})
             for (int size : {5, 8})
