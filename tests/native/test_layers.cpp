@@ -227,19 +227,23 @@ TEST_CASE("softmax cross-entropy is exact and stable") {
     CHECK(d[1] == doctest::Approx(-0.25 / 2));
 }
 
-TEST_CASE("conv2d gradients: valid/same x stride 1/2 x odd/even sizes") {
-    for (const char* padding : {"valid", "same"})
-        for (int stride : {1, 2})
-            for (int size : {5, 6})
-                for (int k : {2, 3}) {
-                    CAPTURE(size);
-                    CAPTURE(k);
-                    CAPTURE(stride);
-                    // Two convs, so the first one's gradient flows through the second's dx.
-                    check_gradients(model_of({size, size, 2}, {conv(3, k, stride, padding, "tanh"),
-                                                               conv(2, k, 1, "same"), flatten(), dense(3)}),
-                                    2);
-                }
+// Each algorithm conv2d_algorithm picks is reached: one input channel (the direct kernel), 3×3 at
+// stride 1 (Winograd), the other windows and strides (im2col + GEMM).
+TEST_CASE("conv2d gradients: 1/2 channels x valid/same x stride 1/2 x odd/even sizes") {
+    for (int channels : {1, 2})
+        for (const char* padding : {"valid", "same"})
+            for (int stride : {1, 2})
+                for (int size : {5, 6})
+                    for (int k : {2, 3}) {
+                        CAPTURE(channels);
+                        CAPTURE(size);
+                        CAPTURE(k);
+                        CAPTURE(stride);
+                        // Two convs, so the first one's gradient flows through the second's dx.
+                        check_gradients(model_of({size, size, channels}, {conv(3, k, stride, padding, "tanh"),
+                                                                          conv(2, k, 1, "same"), flatten(), dense(3)}),
+                                        2);
+                    }
 }
 
 TEST_CASE("max pooling gradients: valid/same x stride 1/2 x odd/even sizes") {
