@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "../parallel.h"
 #include "gemm_ukernel.h"
 
 namespace cnn {
@@ -108,7 +107,12 @@ void tile(int rows, int64_t kc, const ASource& a, const float* ap, const float* 
 void macro_kernel(int64_t mc, int64_t nc, int64_t kc, const ASource& a, const BSource& b, MatView B_block,
                   float* edge_panel, float* C, int64_t ldc, bool accumulate) {
     alignas(64) float scratch[kMR * kNR];
-    for (int64_t j0 = 0; j0 < nc; j0 += kNR) {
+    int64_t first_panel = 0;
+    if (mc == 1 && !b.packed)  // a single row of C: the wide tile, B in place
+        for (; first_panel + kGemvColumns <= nc; first_panel += kGemvColumns)
+            gemm_ukernel_1x8v(kc, a.panel(0), a.packed ? kMR : a.cs, b.panel(first_panel), b.row_stride(), C + first_panel,
+                              accumulate);
+    for (int64_t j0 = first_panel; j0 < nc; j0 += kNR) {
         const int64_t cols = std::min<int64_t>(kNR, nc - j0);
         const float* bp = b.panel(j0);
         int64_t ldb = b.row_stride();
@@ -166,25 +170,6 @@ void gemm(int64_t M, int64_t N, int64_t K, MatView A, MatView B, float* C, int64
                 macro_kernel(mc, nc, kc, a, b, B_block, packed_b.data(), C + ic * ldc + jc, ldc, acc);
             }
         }
-    }
-}
-
-void gemm_parallel(int64_t M, int64_t N, int64_t K, MatView A, MatView B, float* C, int64_t ldc,
-                   bool accumulate) {
-    if (num_threads() == 1 || M * N * K < (int64_t{1} << 16)) {
-        gemm(M, N, K, A, B, C, ldc, accumulate);
-        return;
-    }
-    if (M >= N) {
-        parallel_for(M, kMR, [&](int64_t i0, int64_t i1, int) {
-            gemm(i1 - i0, N, K, {A.data + i0 * A.row_stride, A.row_stride, A.col_stride}, B, C + i0 * ldc,
-                 ldc, accumulate);
-        });
-    } else {
-        parallel_for(N, kNR, [&](int64_t j0, int64_t j1, int) {
-            gemm(M, j1 - j0, K, A, {B.data + j0 * B.col_stride, B.row_stride, B.col_stride}, C + j0, ldc,
-                 accumulate);
-        });
     }
 }
 

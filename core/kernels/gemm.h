@@ -17,13 +17,9 @@ struct MatView {
 
 inline MatView row_major(const float* data, int64_t cols) { return {data, cols, 1}; }
 
-// Blocked, packed GEMM on one thread (the micro-kernel in gemm_ukernel.h).
+// Blocked, packed GEMM on one thread (the micro-kernels in gemm_ukernel.h); drivers/gemm.h splits
+// it over the thread pool.
 void gemm(int64_t M, int64_t N, int64_t K, MatView A, MatView B, float* C, int64_t ldc, bool accumulate);
-
-// The same product with the rows or the columns of C split over the thread pool. Each element
-// of C is summed in the same order whatever the split, so results do not depend on the thread count.
-void gemm_parallel(int64_t M, int64_t N, int64_t K, MatView A, MatView B, float* C, int64_t ldc,
-                   bool accumulate);
 
 // Plain triple loop: the reference the fast kernels are tested against.
 void gemm_reference(int64_t M, int64_t N, int64_t K, MatView A, MatView B, float* C, int64_t ldc,

@@ -1,5 +1,7 @@
-// GEMM micro-kernel, written once with xsimd: SIMD128 in wasm (4 lanes, mul + add), SSE/AVX2/
-// AVX-512 natively (4, 8 or 16 lanes, FMA when compiled with it).
+// GEMM micro-kernels, written once with xsimd: SIMD128 in wasm (4 lanes), SSE/AVX2/AVX-512
+// natively (4, 8 or 16 lanes). Every product is a multiply and an add, never an FMA, and each
+// element of C is summed over K in order: the native and wasm builds compute the same bits (see
+// simd.h). On AMD Zen, which multiplies and adds on separate pipes, that costs no peak.
 // The tile is MR rows × kNR columns (2 vectors), so 2·MR accumulators stay in registers, as in
 // BLIS and XNNPACK micro-kernels.
 // MR = kMR is the full tile; smaller MR serve the last rows of C (and single-image inference,
@@ -8,12 +10,10 @@
 #include <cassert>
 #include <cstdint>
 
-#include <xsimd/xsimd.hpp>
+#include "simd.h"
 
 namespace cnn {
 
-using fbatch = xsimd::batch<float>;
-constexpr int kLanes = static_cast<int>(fbatch::size);
 // Rows per tile: 6 on x86 (12 accumulators of 16 or 32 registers). In wasm, V8 keeps fewer
 // vector registers free (it reserves a scratch one): its code for a 6-row tile spilled four
 // accumulators to the stack every step, a 4-row tile (8 accumulators) keeps them all.
@@ -50,8 +50,8 @@ template <int MR, bool kAlignedB>
 #pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
             const fbatch ar(a[r * a_rs]);
-            c0[r] = xsimd::fma(ar, b0, c0[r]);
-            c1[r] = xsimd::fma(ar, b1, c1[r]);
+            c0[r] = c0[r] + ar * b0;
+            c1[r] = c1[r] + ar * b1;
         }
         a += a_cs;
         b += ldb;
@@ -63,9 +63,28 @@ template <int MR, bool kAlignedB>
     }
 }
 
-// The full tile over packed panels (the common case).
-inline void gemm_ukernel_mrx2v_packed(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
-    gemm_ukernel_mrx2v<kMR, true>(kc, a, 1, kMR, b, kNR, c, ldc, accumulate);
+// The tile of a single row of C (one image through a Dense layer): c[1, 8 vectors] (+)= a · B,
+// a(p) = a[p·a_cs], B(p, ·) = the 8·kLanes floats at b + p·ldb. With two vectors per broadcast
+// the loop spent more on loads and loop control than on arithmetic; eight per broadcast also
+// keep eight independent chains in flight.
+constexpr int kGemvVectors = 8;
+constexpr int kGemvColumns = kGemvVectors * kLanes;
+
+[[gnu::always_inline]] inline void gemm_ukernel_1x8v(int64_t kc, const float* a, int64_t a_cs, const float* b, int64_t ldb,
+                                                     float* c, bool accumulate) {
+    assert(kc >= 0 && a && b && c);
+    fbatch acc[kGemvVectors];
+#pragma GCC unroll 8
+    for (int v = 0; v < kGemvVectors; ++v) acc[v] = accumulate ? fbatch::load_unaligned(c + v * kLanes) : fbatch(0.0f);
+    for (int64_t p = 0; p < kc; ++p) {
+        const fbatch ap(*a);
+#pragma GCC unroll 8
+        for (int v = 0; v < kGemvVectors; ++v) acc[v] = acc[v] + ap * fbatch::load_unaligned(b + v * kLanes);
+        a += a_cs;
+        b += ldb;
+    }
+#pragma GCC unroll 8
+    for (int v = 0; v < kGemvVectors; ++v) acc[v].store_unaligned(c + v * kLanes);
 }
 
 }  // namespace cnn

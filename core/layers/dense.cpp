@@ -1,27 +1,11 @@
 // Dense: x [B, K] → y [B, N] = act(x · kernel [K, N] + bias [N]).
-#include "core/kernels/gemm.h"
+#include "core/drivers/dense.h"
 #include "core/limits.h"
 #include "core/refuse.h"
 #include "registry.h"
 
 namespace cnn {
 namespace {
-
-void dense_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch, int64_t in,
-                   int64_t units, Activation act) {
-    gemm_parallel(batch, units, in, row_major(x, in), row_major(kernel, units), y, units, false);
-    bias_activation_forward(y, y, bias, batch, units, act);
-}
-
-// dz [B, N] is the gradient before the activation. dx may be null.
-void dense_backward(float* dx, float* dkernel, float* dbias, const float* dz, const float* x, const float* kernel,
-                    int64_t batch, int64_t in, int64_t units) {
-    // dkernel [K, N] += xᵀ [K, B] · dz [B, N]
-    gemm_parallel(in, units, batch, row_major(x, in).transposed(), row_major(dz, units), dkernel, units, true);
-    if (dbias) bias_backward_accumulate(dbias, dz, batch, units);
-    // dx [B, K] = dz [B, N] · kernelᵀ [N, K]
-    if (dx) gemm_parallel(batch, in, units, row_major(dz, units), row_major(kernel, units).transposed(), dx, in, false);
-}
 
 class Dense final : public Layer {
 public:

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "core/kernels/gemm.h"
+#include "core/drivers/gemm.h"
 #include "core/kernels/gemm_ukernel.h"
 #include "core/parallel.h"
 #include "helpers.h"

