@@ -9,7 +9,7 @@
 //   npm run bench -- --browser         the page's training worker in headless Chromium:
 //                                      img/s and time to 97 % test accuracy (browser.mjs)
 // Options: --seconds S (per engine, default 8)  --wasm-dir DIR (default public/wasm)
-//          --skip native,wasm,kernels,tfjs,torch  --tfjs-batch B --tfjs-steps N
+//          --skip native,wasm,kernels,explain,tfjs,torch  --tfjs-batch B --tfjs-steps N
 //          --out FILE (default build/bench/latest.json; browser: build/bench/browser.json)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -100,6 +100,10 @@ async function main() {
     log('wasm kernels and SIMD128 peak');
     results.engines['wasm-kernels'] = run('node', ['tools/bench/wasm-kernels.mjs', '--module', module]);
   });
+  attempt('explain', () => {
+    log('wasm simd: saliency + Grad-CAM, occlusion (issue 15)');
+    results.engines['wasm-explain'] = run('node', ['tools/bench/wasm-explain.mjs', '--build', 'simd', '--dir', wasmDir]);
+  });
   attempt('tfjs', () => {
     for (const backend of ['cpu', 'wasm']) {
       log(`TF.js ${backend} (batch ${args['tfjs-batch']}, ${args['tfjs-steps']} steps)`);
@@ -143,6 +147,7 @@ function ratios(e) {
     target('wasm threads 2T / 1T (idle machine)', img('wasm-threads', '2') / img('wasm-threads', '1'), 1.85),
     target('native 2T / 1T (idle machine)', img('native', '2') / img('native', '1'), 1.85),
     target('wasm predict ms (1 image)', e['wasm-simd']?.predict?.['1']?.ms, 1.0, { lower: true }),
+    target('wasm saliency + Grad-CAM ms', e['wasm-explain']?.explain_ms, e['wasm-explain']?.target_explain_ms ?? 30, { lower: true }),
   ];
 }
 
@@ -207,7 +212,7 @@ function printTable(res) {
     const roof = rooflineLines(label, k);
     if (roof.length) lines.push(...roof, '');
   }
-  lines.push('Targets (issue 16; the ratios are only comparable within one run):');
+  lines.push('Targets (issues 15 and 16; the ratios are only comparable within one run):');
   lines.push(...targetLines(res.ratios));
   for (const n of res.notes) lines.push(`  note: ${n}`);
   process.stdout.write(`${lines.join('\n')}\n`);
