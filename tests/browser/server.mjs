@@ -16,7 +16,8 @@ import { placeDigit } from '../web/digits.mjs';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
 
-function freePort() {
+/** A TCP port on 127.0.0.1 that nothing listens on now. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -44,11 +45,11 @@ async function waitForHttp(url, child, timeoutMs) {
 }
 
 /**
- * Starts `vite preview` for the built page. PREVIEW_CONFIG may name another Vite config.
+ * Starts `vite preview` for the built page, with another Vite config if `configFile` (or
+ * PREVIEW_CONFIG) names one.
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
-export async function startPreview() {
-  const configFile = process.env.PREVIEW_CONFIG;
+export async function startPreview({ configFile = process.env.PREVIEW_CONFIG } = {}) {
   if (!configFile && !fs.existsSync(path.join(repoRoot, 'dist', 'index.html'))) {
     throw new Error('dist/index.html is missing: build the page first (npx vite build)');
   }

@@ -1,0 +1,92 @@
+// A page that cannot start says so in its error line, in bounded time, instead of staying at
+// "Loading the model…": modules that do not load, workers that cannot start, a model download
+// that stalls. Run by `node --test tests/browser/`.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { startPreview, launchBrowser, waitForReady } from './server.mjs';
+
+const noWorkers = fileURLToPath(new URL('./no-workers.config.js', import.meta.url));
+const errorLine = (page) => page.getByTestId('error');
+
+/** Counts the workers the page constructs (runs before the page's own scripts). */
+function countWorkers() {
+  const Native = window.Worker;
+  window.testWorkersStarted = 0;
+  window.Worker = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.testWorkersStarted++;
+    }
+  };
+}
+
+describe('a page that cannot start says so', () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('reports modules that do not load', async () => {
+    const server = await startPreview();
+    const page = await browser.context.newPage();
+    try {
+      // Only the entry script the document names loads; every module it imports fails.
+      const html = await (await fetch(server.url)).text();
+      const entry = new URL(html.match(/<script type="module"[^>]*\ssrc="([^"]+)"/)[1], server.url).href;
+      await page.route(/\.m?js(\?|$)/, (route) => (route.request().url() === entry ? route.continue() : route.abort('failed')));
+      await page.goto(server.url);
+      await errorLine(page).filter({ hasText: /could not start/ }).waitFor({ timeout: 30_000 });
+      assert.doesNotMatch(await page.getByTestId('model-status').textContent(), /ready/);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it('reports workers that cannot start, and stops starting new ones', async () => {
+    const server = await startPreview({ configFile: noWorkers });
+    const page = await browser.context.newPage();
+    try {
+      await page.addInitScript(countWorkers);
+      await page.goto(server.url);
+      await errorLine(page).filter({ hasText: /worker could not start/ }).waitFor({ timeout: 30_000 });
+      // A few tries, then no more (the page once started about 35 workers a second for ever).
+      const started = await page.evaluate(() => window.testWorkersStarted);
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+      assert.equal(await page.evaluate(() => window.testWorkersStarted), started, `workers started after giving up (${started} before)`);
+      assert.doesNotMatch(await page.getByTestId('model-status').textContent(), /ready/);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  it('reports a start that stalls, and clears the report once it finishes', async () => {
+    const server = await startPreview();
+    const page = await browser.context.newPage();
+    let release;
+    const released = new Promise((resolve) => (release = resolve));
+    try {
+      // The shipped model's download hangs until the page has said that the start stalls.
+      await page.route('**/model.json', async (route) => {
+        await released;
+        await route.continue();
+      });
+      await page.goto(server.url);
+      await errorLine(page).filter({ hasText: /has not started after \d+ s/ }).waitFor({ timeout: 90_000 });
+      assert.doesNotMatch(await page.getByTestId('model-status').textContent(), /ready/);
+      release();
+      await waitForReady(page);
+      assert.equal((await errorLine(page).textContent()).trim(), '');
+    } finally {
+      release();
+      await page.close();
+      await server.close();
+    }
+  });
+});
