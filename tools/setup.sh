@@ -4,7 +4,9 @@
 #   tools/setup.sh          Debian packages: cmake g++ make emscripten doctest-dev
 #                           nlohmann-json3-dev zlib1g-dev; xsimd >= 11.2 headers into .deps/xsimd;
 #                           npm packages (npm ci) when node_modules is missing or out of date
-#   tools/setup.sh --test   the same, plus chromium and dataset-fashion-mnist (IDX files) for the
+#   tools/setup.sh --test   the same, plus chromium, firefox-esr, webkit2gtk-driver (WebKitGTK's
+#                           MiniBrowser and WebKitWebDriver) and xvfb (a display for WebKitGTK)
+#                           for the browser suites, dataset-fashion-mnist (IDX files) for the
 #                           browser tests, python3-numpy for the exported Keras script's weight
 #                           reader, and clang with its libFuzzer runtime for the fuzz run
 #
@@ -47,6 +49,8 @@ setup: this script installs packages with apt-get (Debian 12 or later). On this 
   - xsimd >= 11.2 headers (header-only; no build needed)
   - Node.js 20 or later with npm, then run `npm ci` in the repository
   - Chromium (for the browser tests), at /usr/bin/chromium or named by CHROMIUM_PATH
+  - Firefox (ESR or later) at /usr/bin/firefox-esr or named by FIREFOX_PATH, and WebKitGTK's
+    WebKitWebDriver with MiniBrowser and Xvfb, for the firefox and webkit suites
 Then configure with your xsimd:
   cmake --preset native -DCNN_XSIMD_INCLUDE_DIR=/path/to/xsimd/include
   emcmake cmake --preset wasm -DCNN_XSIMD_INCLUDE_DIR=/path/to/xsimd/include \
@@ -66,7 +70,7 @@ as_root() {
 
 # --- Debian packages ---------------------------------------------------------------------------
 packages=(cmake g++ make emscripten doctest-dev nlohmann-json3-dev zlib1g-dev)
-((want_test)) && packages+=(chromium dataset-fashion-mnist python3-numpy clang libclang-rt-dev)
+((want_test)) && packages+=(chromium firefox-esr webkit2gtk-driver xvfb dataset-fashion-mnist python3-numpy clang libclang-rt-dev)
 
 if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
   manual_instructions
