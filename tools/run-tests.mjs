@@ -3,7 +3,8 @@
 // `npm test` runs tools/setup.sh --test first, which installs the toolchain, xsimd, the npm
 // packages and Chromium.
 //
-//   node tools/run-tests.mjs [native] [asan] [fuzz] [wasm] [browser]     (default: all of them)
+//   node tools/run-tests.mjs [native] [asan] [fuzz] [wasm] [browser] [firefox] [webkit]
+//                                                                        (default: all of them)
 //
 // Suites, in this order:
 //   native   cmake --preset native, build, then `ctest --test-dir build/native` (doctest cases)
@@ -16,6 +17,10 @@
 //            that needs a server starts its own `vite preview` on a free port with
 //            tests/browser/server.mjs and stops it when done; Chromium is driven with
 //            playwright-core from /usr/bin/chromium.
+//   firefox  the page build, then tests/engines/firefox.test.mjs: Debian's firefox-esr over
+//            WebDriver BiDi with puppeteer-core
+//   webkit   the page build, then tests/engines/webkit.test.mjs: WebKitGTK's MiniBrowser through
+//            WebKitWebDriver with selenium-webdriver, on an Xvfb display the test starts
 //
 // Test files are those node's test runner picks up by name (*.test.mjs, *-test.js, test-*.js,
 // ...); other modules in the folders are shared code. A suite whose folder has no test files is
@@ -28,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const jobs = String(os.availableParallelism?.() ?? os.cpus().length);
-const allSuites = ['native', 'asan', 'fuzz', 'wasm', 'browser'];
+const allSuites = ['native', 'asan', 'fuzz', 'wasm', 'browser', 'firefox', 'webkit'];
 const defaultSuites = allSuites;
 
 const asked = process.argv.slice(2);
@@ -157,6 +162,24 @@ async function buildWasm() {
   return wasmBuilt;
 }
 
+let pageBuilt = null; // null: not tried yet
+/** The wasm modules, MNIST in public/data and the page in dist/, built once for every page suite. */
+async function buildPage() {
+  if (pageBuilt === null) {
+    pageBuilt = (await buildWasm()) && (await steps(
+      [process.execPath, 'tools/prepare-data.mjs'],
+      [process.execPath, 'node_modules/vite/bin/vite.js', 'build'],
+    ));
+  }
+  return pageBuilt;
+}
+
+/** Builds the page, then runs `node --test` on `files`. */
+async function pageSuite(files) {
+  if (!(await buildPage())) return { failed: 1, note: 'not run: the wasm or page build failed' };
+  return nodeTests(files);
+}
+
 const suites = {
   native: { label: 'native (ctest)', run: () => nativeSuite('native') },
   asan: { label: 'native-asan (ctest)', run: () => nativeSuite('native-asan') },
@@ -193,15 +216,11 @@ const suites = {
       if (!(await steps([process.execPath, tsc, '-p', 'web'], [process.execPath, tsc, '-p', 'web/workers']))) {
         return { failed: 1, note: 'type check failed (tsc -p web, tsc -p web/workers)' };
       }
-      if (!(await buildWasm())) return { failed: 1, note: 'not run: wasm build failed' };
-      const built = await steps(
-        [process.execPath, 'tools/prepare-data.mjs'],
-        [process.execPath, 'node_modules/vite/bin/vite.js', 'build'],
-      );
-      if (!built) return { failed: 1, note: 'page build failed' };
-      return nodeTests(files);
+      return pageSuite(files);
     },
   },
+  firefox: { label: 'firefox (node --test)', run: () => pageSuite(['tests/engines/firefox.test.mjs']) },
+  webkit: { label: 'webkit (node --test)', run: () => pageSuite(['tests/engines/webkit.test.mjs']) },
 };
 
 const results = [];

@@ -6,22 +6,13 @@ import assert from 'node:assert/strict';
 import {
   usePlaygroundPage, drawDigit, clearPad, waitForAnswer, readProbabilities, screenshotPath,
 } from './server.mjs';
+import { PLACEMENTS } from '../web/digits.mjs';
 
 const CONTRACT = [
   'draw-canvas', 'clear', 'prediction', ...Array.from({ length: 10 }, (_, d) => `prob-${d}`), 'model-status',
   'load-data', 'train-start', 'train-pause', 'train-stop', 'epoch', 'step', 'loss', 'accuracy', 'throughput',
   'evaluate', 'test-accuracy', 'save-model', 'load-model', 'error', 'input-28', 'feature-maps',
   'confusion-matrix', 'misclassified', 'model-editor', 'model-summary',
-];
-
-// Each digit twice: large and centred, and small or off-centre (left, top, size in pad pixels; the
-// pad is 280 × 280). The preprocessing should make the position and size irrelevant.
-const PLACEMENTS = [
-  [30, 30, 220],
-  [10, 10, 90],
-  [175, 170, 90],
-  [20, 150, 110],
-  [150, 15, 120],
 ];
 
 describe('the page with the shipped model', () => {
@@ -44,6 +35,7 @@ describe('the page with the shipped model', () => {
   });
 
   it('classifies digits drawn with the mouse at different sizes and positions', async () => {
+    // Each digit twice: large and centred, and small or off-centre.
     const wrong = [];
     for (let digit = 0; digit < 10; digit++) {
       for (const placement of [PLACEMENTS[0], PLACEMENTS[1 + (digit % 4)]]) {

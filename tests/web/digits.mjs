@@ -37,6 +37,16 @@ export const DIGIT_STROKES = {
   9: [[...arc(0.5, 0.3, 0.26, 0.24, 0, -360, 30), ...line([0.76, 0.3], [0.7, 0.96]).slice(1)]],
 };
 
+// Where the browser tests draw: large and centred, and small or off-centre (left, top, size in
+// pad pixels; the pad is 280 × 280). The preprocessing should make the position and size irrelevant.
+export const PLACEMENTS = [
+  [30, 30, 220],
+  [10, 10, 90],
+  [175, 170, 90],
+  [20, 150, 110],
+  [150, 15, 120],
+];
+
 /** The strokes of `digit` placed in the square (left, top, size). */
 export function placeDigit(digit, left, top, size) {
   return DIGIT_STROKES[digit].map((stroke) => stroke.map((p) => ({ x: left + p.x * size, y: top + p.y * size })));

@@ -1,0 +1,153 @@
+// The page in Firefox (Debian's firefox-esr over WebDriver BiDi): ready with the shipped model,
+// drawn digits classified, MNIST loaded, training that pauses and resumes, a model saved (two
+// downloads and the browser's storage) and loaded back, threads where the page is isolated and
+// one thread, with the reason shown, where it is not. Run by `node tools/run-tests.mjs firefox`.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPreview } from '../browser/server.mjs';
+import { PLACEMENTS } from '../web/digits.mjs';
+import { launchFirefox } from './firefox.mjs';
+import {
+  text, waitForReady, waitForText, classifyDrawing, probabilities, loadMnist, stepOf, waitForState,
+  waitForStepAbove,
+} from './playground.mjs';
+
+const noIsolation = fileURLToPath(new URL('./no-isolation.config.js', import.meta.url));
+
+/** Waits until Firefox has finished downloading `names` into `dir` (it writes a `.part` file
+ *  beside an empty placeholder, then moves it over); returns their paths. */
+async function downloaded(dir, names, timeout = 30_000) {
+  const paths = names.map((name) => path.join(dir, name));
+  const done = () => paths.every((file) => fs.existsSync(file) && fs.statSync(file).size > 0 && !fs.existsSync(`${file}.part`));
+  const deadline = Date.now() + timeout;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`no complete download of ${names.join(' and ')} in ${dir} after ${timeout / 1000} s: ${fs.readdirSync(dir)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return paths;
+}
+
+const sameProbabilities = (a, b) => a.every((p, i) => Math.abs(p - b[i]) < 0.15); // shown to 0.1 %
+
+describe('the page in Firefox', () => {
+  let server, firefox, driver, problems, downloads;
+  before(async () => {
+    downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-playground-firefox-downloads-'));
+    server = await startPreview();
+    firefox = await launchFirefox({ downloadDir: downloads });
+    ({ driver, problems } = await firefox.open(server.url));
+    await waitForReady(driver);
+  });
+  after(async () => {
+    await firefox?.close();
+    await server?.close();
+    if (downloads) fs.rmSync(downloads, { recursive: true, force: true });
+  });
+
+  it('is ready with the shipped model, on threads (the page is cross-origin isolated)', async () => {
+    assert.match(await text(driver, 'model-status'), /Shipped Basic_CNN.*ready/);
+    assert.equal(await text(driver, 'error'), '');
+    assert.match(await text(driver, 'model-summary'), /1,676,266/);
+    const cores = await driver.evaluate(() => navigator.hardwareConcurrency);
+    assert.equal(await text(driver, 'build-info'), `SIMD + ${Math.min(cores, 4)} threads`);
+  });
+
+  it('classifies digits drawn with the mouse at different sizes and positions', async () => {
+    // Each digit twice: large and centred, and small or off-centre.
+    const wrong = [];
+    for (let digit = 0; digit < 10; digit++) {
+      for (const placement of [PLACEMENTS[0], PLACEMENTS[1 + (digit % 4)]]) {
+        const answer = await classifyDrawing(driver, digit, placement);
+        if (answer !== String(digit)) wrong.push(`${digit} at [${placement}] read as ${answer}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+    const total = (await probabilities(driver)).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total - 100) < 1, `probabilities add up to ${total}%`);
+  });
+
+  it('loads MNIST', async () => {
+    await loadMnist(driver);
+    assert.equal(await driver.evaluate(() => document.querySelector('[data-testid="train-start"]').disabled), false);
+  });
+
+  it('trains: steps and loss move; pause holds; resume continues; stop ends', async () => {
+    await driver.click('train-start');
+    await waitForState(driver, 'running');
+    const first = await waitForStepAbove(driver, 0);
+    const firstLoss = await text(driver, 'loss');
+    await waitForStepAbove(driver, first + 5);
+    assert.notEqual(await text(driver, 'loss'), firstLoss);
+    assert.ok(Number((await text(driver, 'throughput')).replace(/,/g, '')) > 0, 'images/s shown');
+
+    await driver.click('train-pause');
+    await waitForState(driver, 'paused');
+    const paused = await stepOf(driver);
+    // Paused: a step the page shows later would have come from a running worker. The answer to a
+    // drawing made in between is a round trip through both workers (a few steps from fresh
+    // weights read it as anything).
+    assert.match(await classifyDrawing(driver, 7), /^\d$/);
+    assert.equal(await stepOf(driver), paused, 'no steps while paused');
+
+    await driver.click('train-pause'); // now "Resume"
+    await waitForState(driver, 'running');
+    await waitForStepAbove(driver, paused);
+    await driver.click('train-stop');
+    await waitForState(driver, 'stopped');
+    await waitForText(driver, 'model-status', /trained in this page.*ready/);
+  });
+
+  it('saves a model as two downloads and in the browser, and loads it back', async () => {
+    // The weights trained above answer a drawn 4 unlike the shipped ones would.
+    await classifyDrawing(driver, 4, [50, 40, 190]);
+    const trained = await probabilities(driver);
+
+    await driver.click('save-model');
+    await waitForText(driver, 'model-status', /Your saved model/);
+    const saved = await downloaded(downloads, ['model.json', 'weights.bin']);
+    assert.equal(JSON.parse(fs.readFileSync(saved[0], 'utf8')).format, 'layers-model');
+    assert.equal(fs.statSync(saved[1]).size, 1_676_266 * 4, 'float32 weights');
+
+    // A reload brings the saved model back from the browser's storage.
+    await driver.reload();
+    await waitForReady(driver);
+    assert.match(await text(driver, 'model-status'), /Your saved model/);
+    await classifyDrawing(driver, 4, [50, 40, 190]);
+    assert.ok(sameProbabilities(await probabilities(driver), trained), 'the reloaded model is the saved one');
+
+    // New random weights, then the downloaded files through the file picker.
+    await driver.click('train-reset');
+    await waitForText(driver, 'model-status', /random weights.*ready/);
+    await classifyDrawing(driver, 4, [50, 40, 190]);
+    assert.ok(!sameProbabilities(await probabilities(driver), trained), 'the reset model answers differently');
+    await driver.upload('load-model', saved);
+    await waitForText(driver, 'model-status', /Model from model.json.*ready/);
+    await classifyDrawing(driver, 4, [50, 40, 190]);
+    assert.ok(sameProbabilities(await probabilities(driver), trained), 'the loaded model is the saved one');
+    assert.equal(await text(driver, 'error'), '');
+  });
+
+  it('runs on one thread where the page is not cross-origin isolated, and says why', async () => {
+    const plain = await startPreview({ configFile: noIsolation });
+    try {
+      const tab = await firefox.open(plain.url);
+      await waitForReady(tab.driver);
+      assert.equal(await tab.driver.evaluate(() => self.crossOriginIsolated), false);
+      assert.equal(await text(tab.driver, 'build-info'), 'SIMD, 1 thread — no threads: the page is not cross-origin isolated');
+      assert.equal(await classifyDrawing(tab.driver, 3), '3');
+      assert.deepEqual(tab.problems, []);
+      await tab.page.close();
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('logged no page errors', () => {
+    assert.deepEqual(problems, []);
+  });
+});
