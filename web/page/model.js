@@ -99,7 +99,7 @@ export function createModels(/** @type {App} */ app) {
     const given = recovered ?? stored;
     try {
       const result = await replaceModel(
-        trainer.request(Request.INIT, {
+        startEngine({
           wasm: store.get().settings.wasm,
           model: given ? { modelJson: given.modelJson, weights: given.weights } : null,
           modelUrl: SHIPPED_MODEL_URL,
@@ -123,6 +123,28 @@ export function createModels(/** @type {App} */ app) {
     }
     clearTimeout(watchdog);
     if (store.get().error.text === stalled) app.clearError();
+  }
+
+  /**
+   * INIT, watching the worker meanwhile. Firefox (ESR 153) now and then freezes a worker while
+   * the threads build starts its own pool of workers: a nested `new Worker` that never returns,
+   * about one start in twenty on a busy machine. A frozen worker runs nothing, not even its own
+   * timers, so the page replaces it: once with the same build, then with the SIMD build.
+   * @param {import('../shared/protocol.js').PayloadOf<'init'>} payload
+   */
+  async function startEngine(payload) {
+    for (let attempt = 1; ; attempt++) {
+      const wasm = attempt < 3 ? payload.wasm : 'simd';
+      const reply = trainer.request(Request.INIT, { ...payload, wasm });
+      if (!(await trainer.frozenBefore(reply))) {
+        const result = await reply;
+        const froze = wasm !== payload.wasm ? 'the multi-threaded engine froze while starting, twice' : '';
+        return { ...result, singleThreadReason: result.singleThreadReason || froze };
+      }
+      if (attempt === 3) throw new Error('Its worker froze while starting, three times.');
+      trainer.restart('The worker froze while starting.');
+      app.connectPredictor();
+    }
   }
 
   /** Builds the editor's network in the engine: new weights from the seed. */

@@ -4,6 +4,8 @@
 // into it). A worker that dies before its first message twice in a row (its script does not load
 // or run in this browser) is not started again: the page says so instead of starting workers forever.
 
+import { Request } from '../shared/protocol.js';
+
 /** @typedef {import('../shared/protocol.js').RequestType} RequestType */
 /** @typedef {import('../shared/protocol.js').WorkerEvent} WorkerEvent */
 
@@ -11,6 +13,9 @@
 export class WorkerRestarted extends Error {}
 
 const START_ATTEMPTS = 2;
+const PING_INTERVAL_MS = 4000; // while a request is pending, the worker is pinged this often
+const FROZEN_AFTER_MS = 8000; // and taken for frozen when a ping stays unanswered this long
+const delay = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class WorkerClient {
   /**
@@ -110,5 +115,18 @@ export class WorkerClient {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ type, id, ...payload }, transfer);
     });
+  }
+
+  /** Resolves true if the worker stops answering pings before `pending` settles (its thread is
+   *  frozen: a busy but live worker answers between its tasks), false once `pending` settles. */
+  async frozenBefore(/** @type {Promise<unknown>} */ pending) {
+    const settled = pending.then(() => 'settled', () => 'settled');
+    for (;;) {
+      if ((await Promise.race([settled, delay(PING_INTERVAL_MS)])) === 'settled') return false;
+      const pong = this.request(Request.PING, {}).then(() => 'alive', () => 'alive');
+      const answer = await Promise.race([settled, pong, delay(FROZEN_AFTER_MS).then(() => 'frozen')]);
+      if (answer === 'settled') return false;
+      if (answer === 'frozen') return true;
+    }
   }
 }

@@ -87,6 +87,7 @@
  *   loadModel: [{ modelJson?: string, weights?: ArrayBuffer, modelUrl?: string }, ModelDescription & { metadata: ModelMetadata }],
  *   buildModel: [{ config: string, seed: number }, ModelDescription],
  *   crash: [{}, {}],
+ *   ping: [{}, {}],
  *   heldWeights: [{}, Partial<ModelFiles & { step: number }>],
  *   explain: [{ input: Float32Array, target: number, minVersion?: number }, Explanation & { version: number }],
  *   occlusion: [{ input: Float32Array, target: number, minVersion?: number }, Occlusion & { version: number }],
@@ -168,6 +169,9 @@ export const Request = Object.freeze(/** @type {const} */ ({
   /** The engine traps (a real WebAssembly `unreachable`): at once, or inside the next training
    *  chunk while training. Lets tests check that the page replaces a dead worker. */
   CRASH: 'crash',
+  /** {} at once, also while INIT is still loading: the page's check that the worker's thread
+   *  has not frozen (WorkerClient.frozenBefore). */
+  PING: 'ping',
   /** Predictor: a copy of the weights it holds ({} before any); a new training worker starts
    *  from them when the old one died. */
   HELD_WEIGHTS: 'heldWeights',

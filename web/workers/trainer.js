@@ -100,7 +100,7 @@ async function loadEngine(/** @type {import('../shared/protocol.js').WasmChoice}
     singleThreadReason = unavailable;
     if (!unavailable) {
       try {
-        const module = await within(loadEngineModule('cnn-threads'), THREADS_START_MS, `it did not start within ${THREADS_START_MS / 1000} s`);
+        const module = await within(loadEngineModule('cnn-threads'), THREADS_START_MS, `still starting after ${THREADS_START_MS / 1000} s`);
         const e = new module.Engine();
         build = 'threads';
         threads = e.setThreads(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4)));
@@ -421,6 +421,9 @@ const handlers = {
     else engine().crashForTesting();
   },
   ...fineTuneHandlers,
+  [Request.PING]: () => ({}),
 };
 
-serveRequests(handlers, (type) => engineOrNull !== null || type === Request.INIT || type === Request.CONNECT_PREDICTOR);
+/** @type {string[]} */
+const servedBeforeInit = [Request.INIT, Request.CONNECT_PREDICTOR, Request.PING];
+serveRequests(handlers, (type) => engineOrNull !== null || servedBeforeInit.includes(type));
