@@ -1,6 +1,6 @@
 // A page that cannot start says so in its error line, in bounded time, instead of staying at
 // "Loading the model…": modules that do not load, workers that cannot start, a model download
-// that stalls. Run by `node --test tests/browser/`.
+// that stalls; a worker that freezes while starting is replaced. Run by `node --test tests/browser/`.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startPreview, launchBrowser, waitForReady } from './server.mjs';
 
 const noWorkers = fileURLToPath(new URL('./no-workers.config.js', import.meta.url));
+const noPoolWorkers = fileURLToPath(new URL('./no-pool-workers.config.js', import.meta.url));
 const errorLine = (page) => page.getByTestId('error');
 
 /** Counts the workers the page constructs (runs before the page's own scripts). */
@@ -65,6 +66,44 @@ describe('a page that cannot start says so', () => {
       await server.close();
     }
   });
+
+  it('goes on with one thread when the threads build does not finish starting', async () => {
+    const server = await startPreview({ configFile: noPoolWorkers });
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(server.url);
+      await waitForReady(page);
+      assert.match(await page.getByTestId('build-info').textContent(),
+        /^SIMD, 1 thread — no threads: the multi-threaded engine did not start: still starting after \d+ s$/);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  // Firefox now and then freezes a worker as the threads build starts its pool of workers. Here
+  // the threads build's script itself freezes its worker: an endless loop, as it is imported.
+  for (const [freezes, shown] of [
+    [1, /^SIMD \+ \d+ threads$/],
+    [Infinity, /^SIMD, 1 thread — no threads: the multi-threaded engine froze while starting, twice$/],
+  ]) {
+    it(`replaces a worker that freezes while starting (${freezes === 1 ? 'once' : 'every time'})`, async () => {
+      const server = await startPreview();
+      const page = await browser.context.newPage();
+      try {
+        let served = 0;
+        await page.route('**/wasm/cnn-threads.mjs', (route) =>
+          ++served <= freezes ? route.fulfill({ contentType: 'text/javascript', body: 'for (;;) {}' }) : route.continue());
+        await page.goto(server.url);
+        await waitForReady(page);
+        assert.match(await page.getByTestId('build-info').textContent(), shown);
+        assert.equal((await errorLine(page).textContent()).trim(), '');
+      } finally {
+        await page.close();
+        await server.close();
+      }
+    });
+  }
 
   it('reports a start that stalls, and clears the report once it finishes', async () => {
     const server = await startPreview();
