@@ -13,7 +13,7 @@ import { startPreview } from '../browser/server.mjs';
 import { PLACEMENTS } from '../web/digits.mjs';
 import { launchFirefox } from './firefox.mjs';
 import {
-  text, waitForReady, waitForText, classifyDrawing, probabilities, loadMnist, stepOf, waitForState,
+  click, text, waitForReady, waitForText, classifyDrawing, probabilities, loadMnist, stepOf, waitForState,
   waitForStepAbove,
 } from './playground.mjs';
 
@@ -77,7 +77,7 @@ describe('the page in Firefox', () => {
   });
 
   it('trains: steps and loss move; pause holds; resume continues; stop ends', async () => {
-    await driver.click('train-start');
+    await click(driver, 'train-start');
     await waitForState(driver, 'running');
     const first = await waitForStepAbove(driver, 0);
     const firstLoss = await text(driver, 'loss');
@@ -85,7 +85,7 @@ describe('the page in Firefox', () => {
     assert.notEqual(await text(driver, 'loss'), firstLoss);
     assert.ok(Number((await text(driver, 'throughput')).replace(/,/g, '')) > 0, 'images/s shown');
 
-    await driver.click('train-pause');
+    await click(driver, 'train-pause');
     await waitForState(driver, 'paused');
     const paused = await stepOf(driver);
     // Paused: a step the page shows later would have come from a running worker. The answer to a
@@ -94,10 +94,10 @@ describe('the page in Firefox', () => {
     assert.match(await classifyDrawing(driver, 7), /^\d$/);
     assert.equal(await stepOf(driver), paused, 'no steps while paused');
 
-    await driver.click('train-pause'); // now "Resume"
+    await click(driver, 'train-pause'); // now "Resume"
     await waitForState(driver, 'running');
     await waitForStepAbove(driver, paused);
-    await driver.click('train-stop');
+    await click(driver, 'train-stop');
     await waitForState(driver, 'stopped');
     await waitForText(driver, 'model-status', /trained in this page.*ready/);
   });
@@ -107,7 +107,7 @@ describe('the page in Firefox', () => {
     await classifyDrawing(driver, 4, [50, 40, 190]);
     const trained = await probabilities(driver);
 
-    await driver.click('save-model');
+    await click(driver, 'save-model');
     await waitForText(driver, 'model-status', /Your saved model/);
     const saved = await downloaded(downloads, ['model.json', 'weights.bin']);
     assert.equal(JSON.parse(fs.readFileSync(saved[0], 'utf8')).format, 'layers-model');
@@ -121,7 +121,7 @@ describe('the page in Firefox', () => {
     assert.ok(sameProbabilities(await probabilities(driver), trained), 'the reloaded model is the saved one');
 
     // New random weights, then the downloaded files through the file picker.
-    await driver.click('train-reset');
+    await click(driver, 'train-reset');
     await waitForText(driver, 'model-status', /random weights.*ready/);
     await classifyDrawing(driver, 4, [50, 40, 190]);
     assert.ok(!sameProbabilities(await probabilities(driver), trained), 'the reset model answers differently');

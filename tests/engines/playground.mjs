@@ -44,12 +44,22 @@ export function waitForText(driver, id, pattern, timeout) {
   );
 }
 
+/** Clicks the element with data-testid `id` once it is enabled: a click on a disabled button,
+ *  which the page may still be re-rendering, would do nothing. */
+export async function click(driver, id) {
+  await waitFor(driver, `${id} to be enabled`, (testid) => {
+    const element = document.querySelector(`[data-testid="${testid}"]`);
+    return element && !element.disabled;
+  }, [id]);
+  await driver.click(id);
+}
+
 export const waitForReady = (driver, timeout) => waitForText(driver, 'model-status', /ready/, timeout);
 
 /** Clears the pad, draws `digit` in the square (left, top, size) of the 280-px pad, waits for
  *  the answer to this drawing and returns the predicted digit. */
 export async function classifyDrawing(driver, digit, [left, top, size] = [30, 30, 220]) {
-  await driver.click('clear');
+  await click(driver, 'clear');
   await waitForText(driver, 'prediction', /^\?$/, 10_000);
   const box = await driver.evaluate(() => {
     const pad = document.querySelector('[data-testid="draw-canvas"]');
@@ -86,7 +96,7 @@ export function probabilities(driver) {
 
 /** Loads MNIST with the page's button and waits until both sets are in. */
 export async function loadMnist(driver) {
-  await driver.click('load-data');
+  await click(driver, 'load-data');
   return waitForText(driver, 'data-status', /60,000 training and 10,000 test images loaded/, 180_000);
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startPreview } from '../browser/server.mjs';
 import { launchWebKit } from './webkit.mjs';
 import {
-  text, waitForReady, waitForText, classifyDrawing, loadMnist, stepOf, waitForState, waitForStepAbove, threadsSupport,
+  click, text, waitForReady, waitForText, classifyDrawing, loadMnist, stepOf, waitForState, waitForStepAbove, threadsSupport,
 } from './playground.mjs';
 
 describe('the page in WebKit', () => {
@@ -58,12 +58,12 @@ describe('the page in WebKit', () => {
 
   it('loads MNIST and trains a few steps', async () => {
     await loadMnist(driver);
-    await driver.click('train-start');
+    await click(driver, 'train-start');
     await waitForState(driver, 'running');
     const first = await waitForStepAbove(driver, 0);
     const later = await waitForStepAbove(driver, first + 3);
     assert.ok(Number.isFinite(parseFloat(await text(driver, 'loss'))), 'a finite loss is shown');
-    await driver.click('train-stop');
+    await click(driver, 'train-stop');
     await waitForState(driver, 'stopped');
     assert.ok((await stepOf(driver)) >= later);
     await waitForText(driver, 'model-status', /trained in this page.*ready/);
