@@ -32,54 +32,45 @@ describe('a page that cannot start says so', () => {
     await browser?.close();
   });
 
-  it('reports modules that do not load', async () => {
-    const server = await startPreview();
+  /** Runs `test(page, server)` on a new page and its own preview server (with `configFile`). */
+  async function onNewPage(test, configFile) {
+    const server = await startPreview({ configFile });
     const page = await browser.context.newPage();
     try {
-      // Only the entry script the document names loads; every module it imports fails.
-      const html = await (await fetch(server.url)).text();
-      const entry = new URL(html.match(/<script type="module"[^>]*\ssrc="([^"]+)"/)[1], server.url).href;
-      await page.route(/\.m?js(\?|$)/, (route) => (route.request().url() === entry ? route.continue() : route.abort('failed')));
-      await page.goto(server.url);
-      await errorLine(page).filter({ hasText: /could not start/ }).waitFor({ timeout: 30_000 });
-      assert.doesNotMatch(await page.getByTestId('model-status').textContent(), /ready/);
+      await test(page, server);
     } finally {
       await page.close();
       await server.close();
     }
-  });
+  }
 
-  it('reports workers that cannot start, and stops starting new ones', async () => {
-    const server = await startPreview({ configFile: noWorkers });
-    const page = await browser.context.newPage();
-    try {
-      await page.addInitScript(countWorkers);
-      await page.goto(server.url);
-      await errorLine(page).filter({ hasText: /worker could not start/ }).waitFor({ timeout: 30_000 });
-      // A few tries, then no more (the page once started about 35 workers a second for ever).
-      const started = await page.evaluate(() => window.testWorkersStarted);
-      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
-      assert.equal(await page.evaluate(() => window.testWorkersStarted), started, `workers started after giving up (${started} before)`);
-      assert.doesNotMatch(await page.getByTestId('model-status').textContent(), /ready/);
-    } finally {
-      await page.close();
-      await server.close();
-    }
-  });
+  it('reports modules that do not load', () => onNewPage(async (page, server) => {
+    // Only the entry script the document names loads; every module it imports fails.
+    const html = await (await fetch(server.url)).text();
+    const entry = new URL(html.match(/<script type="module"[^>]*\ssrc="([^"]+)"/)[1], server.url).href;
+    await page.route(/\.m?js(\?|$)/, (route) => (route.request().url() === entry ? route.continue() : route.abort('failed')));
+    await page.goto(server.url);
+    await errorLine(page).filter({ hasText: /could not start/ }).waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(await page.getByTestId('model-status').textContent(), /ready/);
+  }));
 
-  it('goes on with one thread when the threads build does not finish starting', async () => {
-    const server = await startPreview({ configFile: noPoolWorkers });
-    const page = await browser.context.newPage();
-    try {
-      await page.goto(server.url);
-      await waitForReady(page);
-      assert.match(await page.getByTestId('build-info').textContent(),
-        /^SIMD, 1 thread — no threads: the multi-threaded engine did not start: still starting after \d+ s$/);
-    } finally {
-      await page.close();
-      await server.close();
-    }
-  });
+  it('reports workers that cannot start, and stops starting new ones', () => onNewPage(async (page, server) => {
+    await page.addInitScript(countWorkers);
+    await page.goto(server.url);
+    await errorLine(page).filter({ hasText: /worker could not start/ }).waitFor({ timeout: 30_000 });
+    // A few tries, then no more (the page once started about 35 workers a second for ever).
+    const started = await page.evaluate(() => window.testWorkersStarted);
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    assert.equal(await page.evaluate(() => window.testWorkersStarted), started, `workers started after giving up (${started} before)`);
+    assert.doesNotMatch(await page.getByTestId('model-status').textContent(), /ready/);
+  }, noWorkers));
+
+  it('goes on with one thread when the threads build does not finish starting', () => onNewPage(async (page, server) => {
+    await page.goto(server.url);
+    await waitForReady(page);
+    assert.match(await page.getByTestId('build-info').textContent(),
+      /^SIMD, 1 thread — no threads: the multi-threaded engine did not start: still starting after \d+ s$/);
+  }, noPoolWorkers));
 
   // Firefox now and then freezes a worker as the threads build starts its pool of workers. Here
   // the threads build's script itself freezes its worker: an endless loop, as it is imported.
@@ -87,27 +78,18 @@ describe('a page that cannot start says so', () => {
     [1, /^SIMD \+ \d+ threads$/],
     [Infinity, /^SIMD, 1 thread — no threads: the multi-threaded engine froze while starting, twice$/],
   ]) {
-    it(`replaces a worker that freezes while starting (${freezes === 1 ? 'once' : 'every time'})`, async () => {
-      const server = await startPreview();
-      const page = await browser.context.newPage();
-      try {
-        let served = 0;
-        await page.route('**/wasm/cnn-threads.mjs', (route) =>
-          ++served <= freezes ? route.fulfill({ contentType: 'text/javascript', body: 'for (;;) {}' }) : route.continue());
-        await page.goto(server.url);
-        await waitForReady(page);
-        assert.match(await page.getByTestId('build-info').textContent(), shown);
-        assert.equal((await errorLine(page).textContent()).trim(), '');
-      } finally {
-        await page.close();
-        await server.close();
-      }
-    });
+    it(`replaces a worker that freezes while starting (${freezes === 1 ? 'once' : 'every time'})`, () => onNewPage(async (page, server) => {
+      let served = 0;
+      await page.route('**/wasm/cnn-threads.mjs', (route) =>
+        ++served <= freezes ? route.fulfill({ contentType: 'text/javascript', body: 'for (;;) {}' }) : route.continue());
+      await page.goto(server.url);
+      await waitForReady(page);
+      assert.match(await page.getByTestId('build-info').textContent(), shown);
+      assert.equal((await errorLine(page).textContent()).trim(), '');
+    }));
   }
 
-  it('reports a start that stalls, and clears the report once it finishes', async () => {
-    const server = await startPreview();
-    const page = await browser.context.newPage();
+  it('reports a start that stalls, and clears the report once it finishes', () => onNewPage(async (page, server) => {
     let release;
     const released = new Promise((resolve) => (release = resolve));
     try {
@@ -124,8 +106,6 @@ describe('a page that cannot start says so', () => {
       assert.equal((await errorLine(page).textContent()).trim(), '');
     } finally {
       release();
-      await page.close();
-      await server.close();
     }
-  });
+  }));
 });
