@@ -19,6 +19,7 @@ import { siteUrl } from '../shared/site.js';
 /** @typedef {{ label: string, testAccuracy?: number | null }} ModelLabel */
 
 const START_STALLED_MS = 30_000; // a start that takes longer is reported (it may still finish)
+const START_TRIES = 3; // starts of the chosen build before a frozen worker gets the SIMD build
 const SHIPPED_MODEL_URL = siteUrl('models/basic-cnn/model.json');
 
 export const savedLabel = (/** @type {string} */ savedAt) => `Your saved model (saved ${new Date(savedAt).toLocaleString('en-GB')})`;
@@ -126,22 +127,23 @@ export function createModels(/** @type {App} */ app) {
   }
 
   /**
-   * INIT, watching the worker meanwhile. Firefox (ESR 153) now and then freezes a worker while
-   * the threads build starts its own pool of workers: a nested `new Worker` that never returns,
-   * about one start in twenty on a busy machine. A frozen worker runs nothing, not even its own
-   * timers, so the page replaces it: once with the same build, then with the SIMD build.
+   * INIT, watching the worker meanwhile. A worker can freeze while the threads build starts its
+   * own pool of workers: Firefox ESR 153 under WebDriver BiDi automation hangs in one of those
+   * nested `new Worker` calls in about one start in ten, often twice in a row (never seen in 190
+   * starts without automation). A frozen worker runs nothing, not even its timers, so the page
+   * replaces it: with the same build up to START_TRIES times, then with the SIMD build.
    * @param {import('../shared/protocol.js').PayloadOf<'init'>} payload
    */
   async function startEngine(payload) {
     for (let attempt = 1; ; attempt++) {
-      const wasm = attempt < 3 ? payload.wasm : 'simd';
+      const wasm = attempt <= START_TRIES ? payload.wasm : 'simd';
       const reply = trainer.request(Request.INIT, { ...payload, wasm });
       if (!(await trainer.frozenBefore(reply))) {
         const result = await reply;
-        const froze = wasm !== payload.wasm ? 'the multi-threaded engine froze while starting, twice' : '';
+        const froze = wasm !== payload.wasm ? `the multi-threaded engine froze while starting, ${START_TRIES} times` : '';
         return { ...result, singleThreadReason: result.singleThreadReason || froze };
       }
-      if (attempt === 3) throw new Error('Its worker froze while starting, three times.');
+      if (wasm === 'simd') throw new Error(`Its worker froze while starting, ${attempt} times.`);
       trainer.restart('The worker froze while starting.');
       app.connectPredictor();
     }

@@ -13,8 +13,8 @@ import { Request } from '../shared/protocol.js';
 export class WorkerRestarted extends Error {}
 
 const START_ATTEMPTS = 2;
-const PING_INTERVAL_MS = 4000; // while a request is pending, the worker is pinged this often
-const FROZEN_AFTER_MS = 8000; // and taken for frozen when a ping stays unanswered this long
+const PING_INTERVAL_MS = 2000; // while a request is pending, the worker is pinged this often
+const FROZEN_AFTER_MS = 5000; // and taken for frozen when a ping stays unanswered this long
 const delay = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class WorkerClient {
