@@ -1,6 +1,9 @@
 // The page lives in web/; public/ (shipped models, and the generated wasm/ and data/) is served
 // as is at the site root. Both servers send the cross-origin isolation headers that
 // SharedArrayBuffer, and so the threads build of the engine, need.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -69,11 +72,37 @@ function serveGzipAsFile() {
   };
 }
 
+// The service worker (web/workers/service-worker.js: isolation headers on any static host, and
+// offline use) is written to dist/sw.js, at the root so that its scope is the whole site, with
+// the build's files and a version that changes with any of them. MNIST (data/) is left out: it
+// is cached when the page first downloads it.
+function serviceWorker() {
+  const source = fromHere('./web/workers/service-worker.js');
+  const placeholder = "const BUILD = { version: 'dev', files: /** @type {string[]} */ ([]) };";
+  return {
+    name: 'service-worker',
+    apply: 'build',
+    writeBundle({ dir }) {
+      const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+        .filter((file) => file !== 'sw.js' && !file.startsWith('data/'))
+        .sort();
+      const hash = crypto.createHash('sha256');
+      for (const file of files) hash.update(file).update(fs.readFileSync(path.join(dir, file)));
+      const build = { version: hash.digest('hex').slice(0, 12), files: files.map((file) => (file === 'index.html' ? './' : file)) };
+      const code = fs.readFileSync(source, 'utf8');
+      if (!code.includes(placeholder)) throw new Error(`${source} no longer has the line this build replaces: ${placeholder}`);
+      fs.writeFileSync(path.join(dir, 'sw.js'), code.replace(placeholder, `const BUILD = ${JSON.stringify(build)};`));
+    },
+  };
+}
+
 export default defineConfig({
   root: fromHere('./web'),
   publicDir: fromHere('./public'),
   build: { outDir: fromHere('./dist'), emptyOutDir: true },
   server,
   preview,
-  plugins: [serveGzipAsFile(), contentSecurityPolicyMeta()],
+  plugins: [serveGzipAsFile(), contentSecurityPolicyMeta(), serviceWorker()],
 });

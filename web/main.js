@@ -20,6 +20,7 @@ import { startMyDigits } from './page/my-digits.js';
 import { startFineTune } from './page/fine-tune.js';
 import { startExport } from './page/export.js';
 import { startRuns } from './page/runs.js';
+import { startOffline } from './page/offline.js';
 
 const app = createApp({
   createTrainer: () => new Worker(new URL('./workers/trainer.js', import.meta.url), { type: 'module' }),
@@ -37,6 +38,7 @@ startSaveLoad(app, models, data);
 startExplain(app, drawing);
 startFineTune(app, data, startMyDigits(app, drawing));
 startExport(app);
+startOffline(app);
 
 /** The engine that judges the editor's network, then the features that need it, then the model. */
 async function start() {

@@ -1,5 +1,6 @@
-// What the browser tests share: serve the built page with `vite preview` on a free port,
-// start Debian's Chromium through playwright-core, and draw on the page with the mouse.
+// What the browser tests share: serve the built page with `vite preview` (or a plain static
+// server) on a free port, start Debian's Chromium through playwright-core, and draw on the page
+// with the mouse.
 // The page must be built first (`npx vite build`; tools/run-tests.mjs does it).
 
 import { before, after } from 'node:test';
@@ -29,10 +30,10 @@ export function freePort() {
   });
 }
 
-async function waitForHttp(url, child, timeoutMs) {
+async function waitForHttp(url, child, name, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -41,29 +42,25 @@ async function waitForHttp(url, child, timeoutMs) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`vite preview did not answer at ${url} within ${timeoutMs} ms`);
+  throw new Error(`${name} did not answer at ${url} within ${timeoutMs} ms`);
 }
 
 /**
- * Starts `vite preview` for the built page, with another Vite config if `configFile` (or
- * PREVIEW_CONFIG) names one.
+ * Runs `command args` (a server `name` told to listen on `port`) from the repository root until
+ * it answers over HTTP.
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
-export async function startPreview({ configFile = process.env.PREVIEW_CONFIG } = {}) {
-  if (!configFile && !fs.existsSync(path.join(repoRoot, 'dist', 'index.html'))) {
+async function startServer(name, port, command, args) {
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'index.html'))) {
     throw new Error('dist/index.html is missing: build the page first (npx vite build)');
   }
-  const port = await freePort();
-  const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-  const args = [viteBin, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'];
-  if (configFile) args.push('--config', configFile);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}/`;
   try {
-    await waitForHttp(url, child, 30_000);
+    await waitForHttp(url, child, name, 30_000);
   } catch (err) {
     child.kill();
     throw new Error(`${err.message}\n${output}`);
@@ -79,8 +76,28 @@ export async function startPreview({ configFile = process.env.PREVIEW_CONFIG } =
   };
 }
 
-/** Debian's Chromium, headless, in a throw-away profile. */
-export async function launchBrowser() {
+/**
+ * Starts `vite preview` for the built page, with another Vite config if `configFile` (or
+ * PREVIEW_CONFIG) names one.
+ */
+export async function startPreview({ configFile = process.env.PREVIEW_CONFIG } = {}) {
+  const port = await freePort();
+  const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  const args = [viteBin, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'];
+  if (configFile) args.push('--config', configFile);
+  return startServer('vite preview', port, process.execPath, args);
+}
+
+/** Serves dist/ with Python's http.server: a plain static server that sends no COOP/COEP (nor
+ *  any other header of ours), like most static hosts. */
+export async function startStaticServer() {
+  const port = await freePort();
+  return startServer('python3 -m http.server', port, 'python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', 'dist']);
+}
+
+/** Debian's Chromium, headless, in a throw-away profile. The page's service worker is refused
+ *  unless `serviceWorkers` is 'allow': requests it served would escape page.route(). */
+export async function launchBrowser({ serviceWorkers = 'block' } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-playground-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -96,6 +113,7 @@ export async function launchBrowser() {
     ],
     viewport: { width: 1200, height: 900 },
     acceptDownloads: true,
+    serviceWorkers,
   });
   return {
     context,

@@ -37,6 +37,9 @@ import { CLASS_PRESETS } from '../shared/idx.js';
  *   cell: import('../shared/protocol.js').CellImages | null }} evaluation  the last one, and the cell opened
  * @property {{ text: string, serial: number }} error  the error line (serial: shown again when repeated)
  * @property {RunsState} runs  the recorded training runs and how they are compared
+ * @property {{ serviceWorker: boolean, isolationNote: string, appBytes: number | null, dataBytes: number | null }} offline
+ *   what the service worker keeps for offline use (null: not known yet); isolationNote: why it
+ *   could not make the page cross-origin isolated (page/isolation.js)
  */
 /**
  * @typedef {object} RunsState
@@ -68,6 +71,7 @@ function initialState() {
     evaluation: { result: null, cell: null },
     error: { text: '', serial: 0 },
     runs: { list: [], live: null, ticked: [], alignBy: 'step', keepWeights: false, problem: '' },
+    offline: { serviceWorker: false, isolationNote: '', appBytes: null, dataBytes: null },
   };
 }
 
@@ -135,7 +139,7 @@ export function createApp({ createTrainer, createPredictor, onTrainerCrash }) {
 
   /**
    * Changes some fields of one of the state's parts: patch('model', { label }).
-   * @template {'engine' | 'model' | 'data' | 'training' | 'evaluation' | 'runs'} K
+   * @template {'engine' | 'model' | 'data' | 'training' | 'evaluation' | 'runs' | 'offline'} K
    * @param {K} key @param {Partial<PageState[K]>} change
    */
   const patch = (key, change) => store.update((s) => ({ [key]: { ...s[key], ...change } }));

@@ -25,8 +25,8 @@ export function startStatus({ store }) {
     byId('model-status').textContent = parts.filter(Boolean).join(' · ');
     document.body.classList.toggle('is-ready', ready);
   });
-  watch(store, (s) => ({ build: s.engine.build, threads: s.engine.threads, why: s.engine.singleThreadReason }), ({ build, threads, why }) => {
-    byId('build-info').textContent = build ? `${buildName({ build, threads })}${why ? ` — no threads: ${why}` : ''}` : '…';
+  watch(store, (s) => ({ build: s.engine.build, threads: s.engine.threads, why: s.engine.singleThreadReason, note: s.offline.isolationNote }), ({ build, threads, why, note }) => {
+    byId('build-info').textContent = build ? `${buildName({ build, threads })}${why ? ` — no threads: ${why}${note ? ` (${note})` : ''}` : ''}` : '…';
   });
   watch(store, (s) => s.error, ({ text }) => {
     byId('error').textContent = text;
