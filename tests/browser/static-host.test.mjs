@@ -42,6 +42,32 @@ describe('the built page on a static host that sends no COOP/COEP headers', () =
     }
   });
 
+  it('installs as an app: its manifest names icons of the sizes they are', async () => {
+    const browser = await launchBrowser({ serviceWorkers: 'block' });
+    try {
+      const { page } = await visit(browser, server.url);
+      const { manifest, icons } = await page.evaluate(async () => {
+        const url = document.querySelector('link[rel="manifest"]').href;
+        const manifest = await (await fetch(url)).json();
+        const icons = await Promise.all(manifest.icons.map(async ({ src, sizes }) => {
+          const image = new Image();
+          image.src = new URL(src, url).href;
+          await image.decode();
+          return { sizes, width: image.naturalWidth, height: image.naturalHeight };
+        }));
+        return { manifest, icons };
+      });
+      assert.equal(manifest.display, 'standalone');
+      assert.equal(new URL(manifest.start_url, server.url).href, server.url);
+      for (const { sizes, width, height } of icons) {
+        if (sizes !== 'any') assert.equal(`${width}x${height}`, sizes);
+      }
+      assert.ok(icons.some(({ width }) => width >= 512), 'a 512-px icon for install screens');
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('runs on one thread where no service worker is allowed, and says why', async () => {
     const browser = await launchBrowser({ serviceWorkers: 'block' });
     try {

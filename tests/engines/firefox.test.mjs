@@ -1,23 +1,21 @@
 // The page in Firefox (Debian's firefox-esr over WebDriver BiDi): ready with the shipped model,
 // drawn digits classified, MNIST loaded, training that pauses and resumes, a model saved (two
-// downloads and the browser's storage) and loaded back, threads where the page is isolated and
-// one thread, with the reason shown, where it is not. Run by `node tools/run-tests.mjs firefox`.
+// downloads and the browser's storage) and loaded back, threads where the page is isolated, and
+// on a static host that sends no COOP/COEP, threads after one reload under the page's service
+// worker. Run by `node tools/run-tests.mjs firefox`.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startPreview } from '../browser/server.mjs';
+import { startPreview, startStaticServer } from '../browser/server.mjs';
 import { PLACEMENTS } from '../web/digits.mjs';
 import { launchFirefox } from './firefox.mjs';
 import {
   click, text, waitForReady, waitForText, classifyDrawing, probabilities, loadMnist, stepOf, waitForState,
   waitForStepAbove,
 } from './playground.mjs';
-
-const noIsolation = fileURLToPath(new URL('./no-isolation.config.js', import.meta.url));
 
 /** Waits until Firefox has finished downloading `names` into `dir` (it writes a `.part` file
  *  beside an empty placeholder, then moves it over); returns their paths. */
@@ -157,13 +155,14 @@ describe('the page in Firefox', () => {
     assert.equal(await text(driver, 'error'), '');
   });
 
-  it('runs on one thread where the page is not cross-origin isolated, and says why', async () => {
-    const plain = await startPreview({ configFile: noIsolation });
+  it('on a static host without COOP/COEP, reloads once under its service worker and runs on threads', async () => {
+    const plain = await startStaticServer();
     try {
       const tab = await firefox.open(plain.url);
-      await waitForReady(tab.driver);
-      assert.equal(await tab.driver.evaluate(() => self.crossOriginIsolated), false);
-      assert.equal(await text(tab.driver, 'build-info'), 'SIMD, 1 thread — no threads: the page is not cross-origin isolated');
+      await waitForReady(tab.driver, 120_000);
+      assert.equal(await tab.driver.evaluate(() => performance.getEntriesByType('navigation')[0].type), 'reload');
+      assert.equal(await tab.driver.evaluate(() => self.crossOriginIsolated), true);
+      assert.match(await text(tab.driver, 'build-info'), /^SIMD \+ \d+ threads$/);
       assert.equal(await classifyDrawing(tab.driver, 3), '3');
       assert.deepEqual(tab.problems, []);
       await tab.page.close();

@@ -11,15 +11,17 @@ import { placeDigit } from '../web/digits.mjs';
 
 const POLL_MS = 100; // how often a wait looks at the page again
 
-/** Polls `fn(...args)` in the page until it returns something truthy, and returns that. */
+/** Polls `fn(...args)` in the page until it returns something truthy, and returns that. A
+ *  call that fails (the page is reloading) counts as a no. */
 export async function waitFor(driver, what, fn, args = [], timeout = 60_000) {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const value = await driver.evaluate(fn, ...args);
+    let failure = '';
+    const value = await driver.evaluate(fn, ...args).catch((err) => void (failure = err.message));
     if (value) return value;
     if (Date.now() > deadline) {
       const error = await text(driver, 'error').catch((err) => `(unreadable: ${err.message})`);
-      throw new Error(`waited ${timeout / 1000} s for ${what}; the page's error line says: "${error}"`);
+      throw new Error(`waited ${timeout / 1000} s for ${what}; the page's error line says: "${error}"${failure ? `; the last look failed: ${failure}` : ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
