@@ -64,6 +64,8 @@ Object.assign(window, {
     /** Makes the training worker's engine trap (a real WebAssembly abort), within the running
      *  training chunk if training (for tests). */
     crashWorker: () => app.trainer.request(Request.CRASH, {}).catch(() => {}),
+    /** The bytes in use in the training worker's wasm heap (for the soak run). */
+    heapInUse: async () => (await app.trainer.request(Request.HEAP_IN_USE, {})).bytes,
   },
 });
 

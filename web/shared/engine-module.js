@@ -12,6 +12,7 @@ import { siteUrl } from './site.js';
  * @property {(configJson: string, optionsJson: string) => string} analyse  the analysis of a Keras config (JSON)
  * @property {() => string} limits  the engine's limits (JSON)
  * @property {(trainingConfigJson: string, steps: number) => Float32Array} scheduleCurve  the learning rate of each of the first `steps` steps
+ * @property {() => number} heapBytesInUse  bytes malloc holds in the module's heap
  */
 /**
  * @typedef {object} Engine

@@ -88,6 +88,7 @@
  *   buildModel: [{ config: string, seed: number }, ModelDescription],
  *   crash: [{}, {}],
  *   ping: [{}, {}],
+ *   heapInUse: [{}, { bytes: number }],
  *   heldWeights: [{}, Partial<ModelFiles & { step: number }>],
  *   explain: [{ input: Float32Array, target: number, minVersion?: number }, Explanation & { version: number }],
  *   occlusion: [{ input: Float32Array, target: number, minVersion?: number }, Occlusion & { version: number }],
@@ -172,6 +173,9 @@ export const Request = Object.freeze(/** @type {const} */ ({
   /** {} at once, also while INIT is still loading: the page's check that the worker's thread
    *  has not frozen (WorkerClient.frozenBefore). */
   PING: 'ping',
+  /** The bytes malloc holds in the engine's heap (which itself only grows): for the soak run's
+   *  check that a long run does not leak (tools/soak.mjs). */
+  HEAP_IN_USE: 'heapInUse',
   /** Predictor: a copy of the weights it holds ({} before any); a new training worker starts
    *  from them when the old one died. */
   HELD_WEIGHTS: 'heldWeights',

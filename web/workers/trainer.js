@@ -23,6 +23,8 @@ const SNAPSHOT_INTERVAL_MS = 500; // how stale the predictor's weights may get w
 
 /** @type {Engine | null} */
 let engineOrNull = null;
+/** @type {import('../shared/engine-module.js').EngineModule | null} */
+let engineModule = null; // the module engineOrNull comes from
 /** @type {import('../shared/protocol.js').WasmBuild | null} */
 let build = null;
 let threads = 1;
@@ -102,6 +104,7 @@ async function loadEngine(/** @type {import('../shared/protocol.js').WasmChoice}
       try {
         const module = await within(loadEngineModule('cnn-threads'), THREADS_START_MS, `still starting after ${THREADS_START_MS / 1000} s`);
         const e = new module.Engine();
+        engineModule = module;
         build = 'threads';
         threads = e.setThreads(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 4)));
         return e;
@@ -111,7 +114,8 @@ async function loadEngine(/** @type {import('../shared/protocol.js').WasmChoice}
       }
     }
   }
-  const e = new (await loadEngineModule('cnn-simd')).Engine();
+  engineModule = await loadEngineModule('cnn-simd');
+  const e = new engineModule.Engine();
   build = 'simd';
   threads = e.setThreads(1);
   return e;
@@ -422,6 +426,7 @@ const handlers = {
   },
   ...fineTuneHandlers,
   [Request.PING]: () => ({}),
+  [Request.HEAP_IN_USE]: () => ({ bytes: engineModule?.heapBytesInUse() ?? 0 }),
 };
 
 /** @type {string[]} */
