@@ -66,6 +66,14 @@ try {
   const origin = new URL(server.url).origin;
   const tasks = [];
   let tracing = await traceMainThread(browser.context, page, origin);
+  /** Ends the running trace and keeps its tasks (a segment may have run none of the page's scripts). */
+  async function collect() {
+    try {
+      tasks.push(...(await tracing.stop()));
+    } catch (err) {
+      if (!/no script from/.test(err.message)) throw err;
+    }
+  }
   let segmentStart = Date.now();
   const started = Date.now();
   await page.getByTestId('train-start').click();
@@ -81,7 +89,7 @@ try {
         `heap in use ${MiB(heapBytes)}, ${minutes(Date.now() - started)} in, ${throughput} images/s, load ${load()}`);
     }
     if (Date.now() - segmentStart > TRACE_SEGMENT_MS) {
-      tasks.push(...(await tracing.stop()));
+      await collect();
       tracing = await traceMainThread(browser.context, page, origin);
       segmentStart = Date.now();
     }
@@ -91,7 +99,7 @@ try {
     if (state === 'done' && report.epochs.length >= EPOCHS) break;
     if (Date.now() - started > TIMEOUT_MS) throw new Error(`not done after ${minutes(TIMEOUT_MS)} (state ${state})`);
   }
-  tasks.push(...(await tracing.stop()));
+  await collect();
   report.trainingMinutes = (Date.now() - started) / 60_000;
 
   await page.locator('#eval-limit').selectOption('0');
