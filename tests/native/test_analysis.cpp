@@ -106,7 +106,8 @@ TEST_CASE("each refusal names the layer and the Keras field to blame") {
     const std::vector<Case> cases = {
         {"unknown class", then_head({{{"class_name", "LSTM"}, {"config", {{"units", 4}}}}}), 0, "class_name",
          "unknown layer class 'LSTM' (supported: InputLayer, Conv2D, MaxPooling2D, Dropout, Flatten, Dense, "
-         "Activation)"},
+         "Activation, ReLU, LeakyReLU, BatchNormalization, AveragePooling2D, GlobalAveragePooling2D, "
+         "GlobalMaxPooling2D, ZeroPadding2D, DepthwiseConv2D, SeparableConv2D, SpatialDropout2D)"},
         {"config not an object",
          {flatten(), {{"class_name", "Dense"}, {"config", 7}}},
          1,
@@ -131,8 +132,8 @@ TEST_CASE("each refusal names the layer and the Keras field to blame") {
          "only data_format 'channels_last' is supported"},
         {"dilation", then_head({with(c, "dilation_rate", 2)}), 0, "dilation_rate",
          "dilation_rate other than 1 is not supported"},
-        {"activation gelu", then_head({with(c, "activation", "gelu")}), 0, "activation",
-         "unknown activation 'gelu' (expected relu, softmax, sigmoid, tanh or linear)"},
+        {"activation mish", then_head({with(c, "activation", "mish")}), 0, "activation",
+         "unknown activation 'mish' (expected relu, softmax, sigmoid, tanh, linear, elu, selu, gelu, swish, softplus or relu6)"},
         {"use_bias text", then_head({with(c, "use_bias", "yes")}), 0, "use_bias",
          "use_bias must be true or false, not \"yes\""},
         {"window too large", then_head({conv(4, 5, 1, "valid"), conv(4, 30, 1, "valid")}), 1, "kernel_size",
@@ -203,7 +204,7 @@ TEST_CASE("one bad layer does not hide another; shapes stop at the first") {
     const Analysis a = analyse(config_of({28, 28, 1}, {conv(8, 3, 1, "same"),
                                                        {{"class_name", "Conv3D"}},
                                                        pool(2, 2, "valid"),
-                                                       with(dense(10), "activation", "swish"),
+                                                       with(dense(10), "activation", "mish"),
                                                        dense(10, "softmax")}));
     REQUIRE(a.layers.size() == 5);
     CHECK(*a.layers[0].output == Shape{28, 28, 8, 3});
@@ -213,7 +214,7 @@ TEST_CASE("one bad layer does not hide another; shapes stop at the first") {
     CHECK(a.layers[2].error == "");
     CHECK(!a.layers[2].output);
     CHECK(a.layers[2].name == "max_pooling2d");
-    CHECK(test::contains(a.layers[3].error, "unknown activation 'swish'"));
+    CHECK(test::contains(a.layers[3].error, "unknown activation 'mish'"));
     CHECK(a.layers[3].field == "activation");
     CHECK(!a.layers[4].output);
     CHECK(a.total_params == 80);
