@@ -11,9 +11,9 @@
 namespace cnn {
 
 struct Architecture {
-    const char* name;         // the model's name in its config: "Basic_CNN"
-    const char* description;  // one sentence for a menu
-    const char* config;       // the Keras Sequential config
+    std::string name;         // the model's name in its config: "Basic_CNN"
+    std::string description;  // one sentence for a menu
+    std::string config;       // the Keras Sequential config
 };
 
 const std::vector<Architecture>& architectures();
