@@ -7,6 +7,7 @@
 #include "core/loss.h"
 #include "core/model.h"
 #include "core/parallel.h"
+#include "core/trainer.h"
 #include "helpers.h"
 
 using namespace cnn;
@@ -543,4 +544,26 @@ TEST_CASE("initializers by their Keras names: seeds give the same weights, the s
     CHECK(ones.params()[123] == 0.25f);
     auto err = test::error_of([&] { Model bad(with_init("Orthogonal", test::json::object())); });
     CHECK(test::contains(err, "unknown initializer 'Orthogonal'"));
+}
+
+TEST_CASE("training reports the loss with the regularizers' penalty, as Keras does") {
+    auto d = dense(10, "softmax");
+    d["config"]["kernel_regularizer"] = {{"class_name", "L2"}, {"config", {{"l2", 0.5}}}};
+    Model m(model_of({2, 2, 1}, {flatten(), d}));
+    Rng rng(4);
+    m.init_weights(rng);
+    Dataset data;
+    data.count = 4, data.rows = 2, data.cols = 2;
+    data.images = {0, 50, 100, 150, 200, 250, 10, 20, 30, 40, 50, 60, 255, 0, 255, 0};
+    data.labels = {1, 2, 3, 4};
+    const Evaluation before = evaluate(m, data, 0, 0, 4);  // the mean cross-entropy plus the penalty
+    double penalty = 0;
+    for (int i = 0; i < 40; ++i) penalty += 0.5 * double(m.params()[i]) * m.params()[i];
+    CHECK(penalty > 0.1);
+    CHECK(m.regularization(false) == doctest::Approx(penalty));
+    TrainConfig config;
+    config.batch_size = 4;
+    Trainer trainer(m, data, config);
+    const StepStats s = trainer.run(1);  // one batch of all four images, at the weights evaluated
+    CHECK(s.loss == doctest::Approx(before.loss).epsilon(1e-6));
 }
