@@ -198,7 +198,7 @@ test('the layer schema offers every layer kind the analysis accepts', () => {
     const entry = schema.find((k) => k.class_name === kind);
     assert.ok(entry, kind);
     // A layer made of the schema's defaults (required fields filled) is one the engine reads.
-    const config = Object.fromEntries(entry.fields.map((f) => [f.name, f.default ?? (f.type === 'pair' ? 3 : 4)]));
+    const config = Object.fromEntries(entry.fields.map((f) => [f.name, f.required ? (f.type === 'pair' ? 3 : 4) : f.default]));
     const layers = [{ class_name: kind, config }, { class_name: 'Flatten', config: {} },
       { class_name: 'Dense', config: { units: 10, activation: 'softmax' } }];
     const analysis = JSON.parse(cnn.analyse(JSON.stringify(layers), '{}'));
