@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "core/limits.h"
 #include "core/parallel.h"
+#include "core/refuse.h"
+#include "window.h"
 
 namespace cnn {
 namespace {
@@ -22,6 +25,25 @@ void for_taps(const ConvGeometry& g, int oh, int ow, Visit&& visit) {
 }
 
 }  // namespace
+
+void DepthwiseWindow::fields(ConfigFields& f) {
+    f.pair("kernel_size", kernel_h, kernel_w, 1, kMaxWindow, ConfigFields::Required);
+    f.pair("strides", stride_h, stride_w, 1, kMaxWindow);
+    f.padding("padding", padding);
+    f.data_format("data_format");
+    f.pair("dilation_rate", dilation_h, dilation_w, 1, kMaxWindow);
+    f.integer("depth_multiplier", multiplier, 1, kMaxChannels);
+}
+
+ConvGeometry DepthwiseWindow::connect(const Shape& in) const {
+    if (dilation_h != 1 || dilation_w != 1) refuse("dilation_rate other than 1 is not supported", "dilation_rate");
+    const ConvGeometry g = window_geometry(in, kernel_h, kernel_w, stride_h, stride_w, padding, "kernel_size");
+    if (int64_t(in.c) * multiplier > kMaxChannels)
+        refuse("gives " + std::to_string(int64_t(in.c) * multiplier) + " depthwise channels, more than " +
+                   std::to_string(kMaxChannels),
+               "depth_multiplier");
+    return g;
+}
 
 void depthwise_forward(float* y, const float* x, const float* kernel, int64_t batch, const ConvGeometry& g, int M) {
     const int C = g.channels;

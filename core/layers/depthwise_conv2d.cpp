@@ -1,11 +1,8 @@
 // DepthwiseConv2D: x [B, H, W, C] → y [B, OH, OW, C·M] = act(depthwise(x, depthwise_kernel
 // [KH, KW, C, M]) + bias [C·M]), M the depth_multiplier.
 #include "core/kernels/gemm.h"
-#include "core/limits.h"
-#include "core/refuse.h"
 #include "depthwise.h"
 #include "registry.h"
-#include "window.h"
 
 namespace cnn {
 namespace {
@@ -15,12 +12,7 @@ public:
     const char* class_name() const override { return "DepthwiseConv2D"; }
 
     void fields(ConfigFields& f) override {
-        f.pair("kernel_size", kernel_h_, kernel_w_, 1, kMaxWindow, ConfigFields::Required);
-        f.pair("strides", stride_h_, stride_w_, 1, kMaxWindow);
-        f.padding("padding", padding_);
-        f.integer("depth_multiplier", multiplier_, 1, kMaxChannels);
-        f.data_format("data_format");
-        f.pair("dilation_rate", dilation_h_, dilation_w_, 1, kMaxWindow);
+        window_.fields(f);
         f.activation("activation", activation_.act);
         f.boolean("use_bias", use_bias_);
         f.initializer("depthwise_initializer", depthwise_initializer_);
@@ -32,26 +24,19 @@ public:
     const char* width_field() const override { return "depth_multiplier"; }
 
     Shape connect(const Shape& in) override {
-        if (dilation_h_ != 1 || dilation_w_ != 1)
-            refuse("dilation_rate other than 1 is not supported", "dilation_rate");
-        g_ = window_geometry(in, kernel_h_, kernel_w_, stride_h_, stride_w_, padding_, "kernel_size");
-        if (int64_t(in.c) * multiplier_ > kMaxChannels)
-            refuse("gives " + std::to_string(int64_t(in.c) * multiplier_) + " channels, more than " +
-                       std::to_string(kMaxChannels),
-                   "depth_multiplier");
-        return {g_.out_h, g_.out_w, in.c * multiplier_, 3};
+        g_ = window_.connect(in);
+        return {g_.out_h, g_.out_w, in.c * window_.multiplier, 3};
     }
     std::vector<WeightSpec> weights() const override {
-        std::vector<WeightSpec> w = {
-            {"depthwise_kernel", {kernel_h_, kernel_w_, in.c, multiplier_}, depthwise_initializer_, true,
-             depthwise_regularizer_}};
+        std::vector<WeightSpec> w = {{"depthwise_kernel", {window_.kernel_h, window_.kernel_w, in.c, window_.multiplier},
+                                      depthwise_initializer_, true, depthwise_regularizer_}};
         if (use_bias_) w.push_back({"bias", {out.c}, bias_initializer_, true, bias_regularizer_});
         return w;
     }
 
     void forward(const Pass& p, const float* x, float* y) override {
         const int64_t rows = p.batch * g_.out_pixels();
-        depthwise_forward(y, x, weight(p, kKernel), p.batch, g_, multiplier_);
+        depthwise_forward(y, x, weight(p, kKernel), p.batch, g_, window_.multiplier);
         bias_activation_forward(y, y, use_bias_ ? weight(p, kBias) : nullptr, rows, out.c, activation_.fused());
         activation_.finish(y, rows, out.c);
     }
@@ -59,16 +44,12 @@ public:
         const int64_t rows = p.batch * g_.out_pixels();
         activation_.backward(dy, dy, y, rows, out.c);  // dz = act'(y) ⊙ dy
         if (use_bias_) bias_backward_accumulate(weight_grad(p, kBias), dy, rows, out.c);
-        depthwise_backward(dx, weight_grad(p, kKernel), dy, x, weight(p, kKernel), p.batch, g_, multiplier_);
+        depthwise_backward(dx, weight_grad(p, kKernel), dy, x, weight(p, kKernel), p.batch, g_, window_.multiplier);
     }
 
 private:
     enum { kKernel, kBias };
-    int kernel_h_ = 0, kernel_w_ = 0;
-    int stride_h_ = 1, stride_w_ = 1;
-    int dilation_h_ = 1, dilation_w_ = 1;
-    int multiplier_ = 1;
-    Padding padding_ = Padding::Valid;
+    DepthwiseWindow window_;
     OutputActivation activation_;
     bool use_bias_ = true;
     Initializer depthwise_initializer_, bias_initializer_ = Initializer::zeros();

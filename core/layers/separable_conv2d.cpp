@@ -2,10 +2,8 @@
 // [B, OH, OW, C·M] → y [B, OH, OW, F] = act(mid · pointwise_kernel [1, 1, C·M, F] + bias [F]).
 #include "core/kernels/gemm.h"
 #include "core/limits.h"
-#include "core/refuse.h"
 #include "depthwise.h"
 #include "registry.h"
-#include "window.h"
 
 namespace cnn {
 namespace {
@@ -16,12 +14,7 @@ public:
 
     void fields(ConfigFields& f) override {
         f.integer("filters", filters_, 1, kMaxChannels, ConfigFields::Required);
-        f.pair("kernel_size", kernel_h_, kernel_w_, 1, kMaxWindow, ConfigFields::Required);
-        f.pair("strides", stride_h_, stride_w_, 1, kMaxWindow);
-        f.padding("padding", padding_);
-        f.data_format("data_format");
-        f.pair("dilation_rate", dilation_h_, dilation_w_, 1, kMaxWindow);
-        f.integer("depth_multiplier", multiplier_, 1, kMaxChannels);
+        window_.fields(f);
         f.activation("activation", activation_.act);
         f.boolean("use_bias", use_bias_);
         f.initializer("depthwise_initializer", depthwise_initializer_);
@@ -35,19 +28,13 @@ public:
     const char* width_field() const override { return "filters"; }
 
     Shape connect(const Shape& in) override {
-        if (dilation_h_ != 1 || dilation_w_ != 1)
-            refuse("dilation_rate other than 1 is not supported", "dilation_rate");
-        g_ = window_geometry(in, kernel_h_, kernel_w_, stride_h_, stride_w_, padding_, "kernel_size");
-        if (int64_t(in.c) * multiplier_ > kMaxChannels)
-            refuse("gives " + std::to_string(int64_t(in.c) * multiplier_) + " depthwise channels, more than " +
-                       std::to_string(kMaxChannels),
-                   "depth_multiplier");
+        g_ = window_.connect(in);
         return {g_.out_h, g_.out_w, filters_, 3};
     }
     std::vector<WeightSpec> weights() const override {
         std::vector<WeightSpec> w = {
-            {"depthwise_kernel", {kernel_h_, kernel_w_, in.c, multiplier_}, depthwise_initializer_, true,
-             depthwise_regularizer_},
+            {"depthwise_kernel", {window_.kernel_h, window_.kernel_w, in.c, window_.multiplier}, depthwise_initializer_,
+             true, depthwise_regularizer_},
             {"pointwise_kernel", {1, 1, mid_channels(), filters_}, pointwise_initializer_, true, pointwise_regularizer_}};
         if (use_bias_) w.push_back({"bias", {filters_}, bias_initializer_, true, bias_regularizer_});
         return w;
@@ -57,7 +44,7 @@ public:
     int64_t scratch_floats(int64_t batch) const override { return batch * g_.out_pixels() * mid_channels(); }
     void forward(const Pass& p, const float* x, float* y) override {
         const int64_t rows = p.batch * g_.out_pixels(), K = mid_channels();
-        depthwise_forward(mid_.data(), x, weight(p, kDepthwise), p.batch, g_, multiplier_);
+        depthwise_forward(mid_.data(), x, weight(p, kDepthwise), p.batch, g_, window_.multiplier);
         gemm_parallel(rows, filters_, K, row_major(mid_.data(), K), row_major(weight(p, kPointwise), filters_), y,
                       filters_, false);
         bias_activation_forward(y, y, use_bias_ ? weight(p, kBias) : nullptr, rows, filters_, activation_.fused());
@@ -72,19 +59,15 @@ public:
                       weight_grad(p, kPointwise), filters_, true);
         gemm_parallel(rows, K, filters_, row_major(dy, filters_), row_major(weight(p, kPointwise), filters_).transposed(),
                       p.dcol, K, false);
-        depthwise_backward(dx, weight_grad(p, kDepthwise), p.dcol, x, weight(p, kDepthwise), p.batch, g_, multiplier_);
+        depthwise_backward(dx, weight_grad(p, kDepthwise), p.dcol, x, weight(p, kDepthwise), p.batch, g_, window_.multiplier);
     }
 
 private:
     enum { kDepthwise, kPointwise, kBias };
-    int mid_channels() const { return in.c * multiplier_; }
+    int mid_channels() const { return in.c * window_.multiplier; }
 
     int filters_ = 0;
-    int kernel_h_ = 0, kernel_w_ = 0;
-    int stride_h_ = 1, stride_w_ = 1;
-    int dilation_h_ = 1, dilation_w_ = 1;
-    int multiplier_ = 1;
-    Padding padding_ = Padding::Valid;
+    DepthwiseWindow window_;
     OutputActivation activation_;
     bool use_bias_ = true;
     Initializer depthwise_initializer_, pointwise_initializer_, bias_initializer_ = Initializer::zeros();
