@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/kernels/pooling.h"
-#include "core/limits.h"
 #include "core/parallel.h"
 #include "registry.h"
 #include "window.h"
@@ -33,15 +32,10 @@ class AveragePooling2D final : public Layer {
 public:
     const char* class_name() const override { return "AveragePooling2D"; }
 
-    void fields(ConfigFields& f) override {
-        f.pair("pool_size", pool_h_, pool_w_, 1, kMaxWindow);
-        if (!f.pair("strides", stride_h_, stride_w_, 1, kMaxWindow)) stride_h_ = pool_h_, stride_w_ = pool_w_;  // None
-        f.padding("padding", padding_);
-        f.data_format("data_format");
-    }
+    void fields(ConfigFields& f) override { window_.fields(f); }
 
     Shape connect(const Shape& in) override {
-        g_ = window_geometry(in, pool_h_, pool_w_, stride_h_, stride_w_, padding_, "pool_size");
+        g_ = window_.connect(in);
         return {g_.out_h, g_.out_w, in.c, 3};
     }
 
@@ -51,9 +45,7 @@ public:
     }
 
 private:
-    int pool_h_ = 2, pool_w_ = 2;
-    int stride_h_ = 2, stride_w_ = 2;
-    Padding padding_ = Padding::Valid;
+    PoolWindow window_;
     ConvGeometry g_;
 };
 
