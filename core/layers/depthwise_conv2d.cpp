@@ -1,6 +1,5 @@
 // DepthwiseConv2D: x [B, H, W, C] → y [B, OH, OW, C·M] = act(depthwise(x, depthwise_kernel
 // [KH, KW, C, M]) + bias [C·M]), M the depth_multiplier.
-#include "core/kernels/gemm.h"
 #include "depthwise.h"
 #include "registry.h"
 

@@ -1,6 +1,6 @@
 // SeparableConv2D: x [B, H, W, C] → depthwise(x, depthwise_kernel [KH, KW, C, M]) = mid
 // [B, OH, OW, C·M] → y [B, OH, OW, F] = act(mid · pointwise_kernel [1, 1, C·M, F] + bias [F]).
-#include "core/kernels/gemm.h"
+#include "core/drivers/gemm.h"
 #include "core/limits.h"
 #include "depthwise.h"
 #include "registry.h"
