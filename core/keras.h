@@ -30,6 +30,11 @@ bool read_layer(const nlohmann::json& entry, LayerSpec& spec, std::optional<Shap
 // the model's input.
 nlohmann::json layer_config(Layer& layer, const Shape* input);
 
+// Every layer kind with the fields of its config: [{"class_name": "Conv2D", "fields": [{"name":
+// "filters", "type": "integer" | "pair" | "number" | "boolean" | "choice" | "initializer" |
+// "regularizer" | "padding_sizes", "default", "required", and "min"/"max" or "choices"}]}].
+std::string layer_schema_json();
+
 // Keras' model.summary() table for an analysis.
 std::string summary_text(const Analysis& a);
 

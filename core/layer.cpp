@@ -17,11 +17,21 @@ int64_t WeightSpec::count() const {
     return n;
 }
 
+void OutputActivation::finish(float* y, int64_t rows, int64_t cols) {
+    if (fused() == applied()) return;
+    input_.assign(y, y + rows * cols);
+    parallel_for(rows, 64, [&](int64_t r0, int64_t r1, int) {
+        bias_activation_forward(y + r0 * cols, y + r0 * cols, nullptr, r1 - r0, cols, applied());
+    });
+}
+
 void OutputActivation::backward(float* dz, const float* dy, const float* y, int64_t rows, int64_t cols) const {
     if (applied() == Activation::Linear && dz == dy) return;
+    const float* x = activation_needs_input(applied()) ? input_.data() : nullptr;
     // Rows are independent, so splitting them over the pool does not change the result.
     parallel_for(rows, 64, [&](int64_t r0, int64_t r1, int) {
-        activation_backward(dz + r0 * cols, dy + r0 * cols, y + r0 * cols, r1 - r0, cols, applied());
+        activation_backward(dz + r0 * cols, dy + r0 * cols, y + r0 * cols, r1 - r0, cols, applied(),
+                            x ? x + r0 * cols : nullptr);
     });
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/activations.h"
+#include "initializers.h"
 #include "kernels/conv_geometry.h"
 #include "rng.h"
 
@@ -27,17 +28,15 @@ struct Shape {
     bool operator!=(const Shape& o) const { return !(*this == o); }
 };
 
-// How a weight starts: glorot_uniform draws from ±√(6 / (fan_in + fan_out)), fans from its shape.
-enum class Initializer { GlorotUniform, Zeros };
-
 // One weight tensor of a layer, named and shaped as Keras and TF.js save it: "kernel"
 // [kh, kw, in, filters], "bias" [filters]; a non-trainable one (a moving statistic) is updated by
 // the layer itself in training and left alone by the optimiser.
 struct WeightSpec {
     std::string name;
     std::vector<int64_t> shape;
-    Initializer initializer = Initializer::GlorotUniform;
+    Initializer initializer;  // glorot_uniform unless the config names another
     bool trainable = true;
+    Regularizer regularizer;  // what the weight adds to the loss (none by default)
 
     int64_t count() const;
 };
@@ -74,6 +73,9 @@ public:
     virtual bool padding(const char* key, Padding& value) = 0;
     virtual bool data_format(const char* key) = 0;  // only 'channels_last'
     virtual bool initializer(const char* key, Initializer& value) = 0;
+    virtual bool regularizer(const char* key, Regularizer& value) = 0;  // L1, L2, L1L2 or None
+    // ZeroPadding2D's padding: an integer, a pair (height, width) or ((top, bottom), (left, right)).
+    virtual bool padding_sizes(const char* key, int (&tblr)[4], int lo, int hi) = 0;
 };
 
 // The activation that ends a layer's output (Conv2D, Dense, Activation): y = act(z), and in the
@@ -85,8 +87,16 @@ struct OutputActivation {
     bool folded = false;
 
     Activation applied() const { return folded ? Activation::Linear : act; }
+    // What a layer's own forward applies as it writes its output, and finish() the rest: an
+    // activation whose gradient needs its input (gelu, swish) is applied by finish(), which keeps
+    // that input for the backward.
+    Activation fused() const { return activation_needs_input(applied()) ? Activation::Linear : applied(); }
+    void finish(float* y, int64_t rows, int64_t cols);
     // dz [rows, cols] = act'(y) ⊙ dy for the applied activation; dz may alias dy.
     void backward(float* dz, const float* dy, const float* y, int64_t rows, int64_t cols) const;
+
+private:
+    std::vector<float> input_;  // the last forward's input, when the gradient needs it
 };
 
 class Layer {
@@ -130,6 +140,7 @@ public:
 protected:
     const float* weight(const Pass& p, size_t i) const { return p.params + weight_offsets[i]; }
     float* weight_grad(const Pass& p, size_t i) const { return p.grads + weight_offsets[i]; }
+    float* state(const Pass& p, size_t i) const { return p.state + weight_offsets[i]; }  // non-trainable
 };
 
 using LayerPtr = std::unique_ptr<Layer>;
@@ -137,7 +148,9 @@ using LayerPtr = std::unique_ptr<Layer>;
 // A layer of the kind Keras calls `class_name` ("MaxPool2D" is "MaxPooling2D"), with Keras'
 // defaults; null when the engine knows no such kind.
 LayerPtr make_layer(const std::string& class_name);
-// The class names make_layer knows (one name per kind), for messages: "Conv2D, MaxPooling2D, ...".
+// The class names make_layer knows, one name per kind.
+std::vector<std::string> layer_kinds();
+// The same for messages: "Conv2D, MaxPooling2D, ...".
 std::string layer_classes();
 
 }  // namespace cnn

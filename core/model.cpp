@@ -37,23 +37,16 @@ double Model::training_bytes(int64_t batch) const {
 }
 
 void Model::init_weights(Rng& rng) {
-    for (const ModelWeight& w : weights_) {
-        float* values = data(w);
-        const int64_t n = w.spec.count();
-        if (w.spec.initializer == Initializer::Zeros) {
-            std::fill_n(values, n, 0.0f);
-            continue;
-        }
-        // Keras' fans: a kernel [..., in, out] has fan_in = in · receptive field, fan_out = out · receptive field.
-        const std::vector<int64_t>& s = w.spec.shape;
-        const int64_t rank = static_cast<int64_t>(s.size());
-        int64_t receptive = 1;
-        for (int64_t d = 0; d + 2 < rank; ++d) receptive *= s[d];
-        const int64_t fan_in = rank >= 2 ? s[rank - 2] * receptive : (rank == 1 ? s[0] : 1);
-        const int64_t fan_out = rank >= 2 ? s[rank - 1] * receptive : (rank == 1 ? s[0] : 1);
-        const float limit = std::sqrt(6.0f / float(fan_in + fan_out));
-        for (int64_t i = 0; i < n; ++i) values[i] = rng.uniform(-limit, limit);
-    }
+    for (const ModelWeight& w : weights_) initialize(w.spec.initializer, w.spec.shape, data(w), rng);
+}
+
+double Model::regularization(bool with_gradients) {
+    double penalty = 0;
+    for (const ModelWeight& w : weights_)
+        if (w.spec.regularizer.active())
+            penalty += w.spec.regularizer.apply(data(w), with_gradients ? grads_.data() + w.offset : nullptr,
+                                                w.spec.count());
+    return penalty;
 }
 
 void Model::reserve(int64_t batch) {

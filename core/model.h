@@ -48,8 +48,11 @@ public:
         return (w.spec.trainable ? params_ : non_trainable_).data() + w.offset;
     }
 
-    // Each weight from its initializer (kernels glorot_uniform, biases zeros).
+    // Each weight from its initializer (by default kernels glorot_uniform, biases zeros).
     void init_weights(Rng& rng);
+    // The penalty the weights' regularizers add to the loss (Keras adds it to the batch's mean
+    // loss); with_gradients adds its gradient into grads() (after backward).
+    double regularization(bool with_gradients);
 
     // x [batch, input] → returns the output [batch, classes], valid until the next forward.
     // Dropout is active only when training (it then draws its masks from rng).

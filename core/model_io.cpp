@@ -130,21 +130,6 @@ void read_description(const std::string& json_text, ModelSpec& spec) {
     }
 }
 
-// The tutorial's model as Keras writes its config (layer names are Keras' defaults).
-constexpr const char* kBasicCnnConfig = R"({"class_name": "Sequential", "config": {"name": "Basic_CNN", "layers": [
-  {"class_name": "Conv2D", "config": {"batch_input_shape": [null, 28, 28, 1], "filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"}},
-  {"class_name": "Conv2D", "config": {"filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"}},
-  {"class_name": "MaxPooling2D", "config": {"pool_size": 2}},
-  {"class_name": "Dropout", "config": {"rate": 0.25}},
-  {"class_name": "Conv2D", "config": {"filters": 64, "kernel_size": 3, "padding": "same", "activation": "relu"}},
-  {"class_name": "Conv2D", "config": {"filters": 64, "kernel_size": 3, "padding": "same", "activation": "relu"}},
-  {"class_name": "MaxPooling2D", "config": {"pool_size": 2}},
-  {"class_name": "Dropout", "config": {"rate": 0.25}},
-  {"class_name": "Flatten", "config": {}},
-  {"class_name": "Dense", "config": {"units": 512, "activation": "relu"}},
-  {"class_name": "Dropout", "config": {"rate": 0.5}},
-  {"class_name": "Dense", "config": {"units": 10, "activation": "softmax"}}]}})";
-
 json topology(const Model& model) {
     json layers = json::array();
     for (size_t i = 0; i < model.layers().size(); ++i)
@@ -278,8 +263,6 @@ ModelSpec read_model_config(const std::string& json_text) {
     }
     return spec;
 }
-
-ModelSpec basic_cnn_spec() { return read_model_config(kBasicCnnConfig); }
 
 std::string model_topology_json(const Model& model) { return topology(model).dump(); }
 

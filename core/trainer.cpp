@@ -131,6 +131,7 @@ StepStats Trainer::run(int64_t steps) {
         if (!std::isfinite(batch_loss)) diverged(std::isnan(batch_loss) ? "the loss became NaN" : "the loss became infinite");
         model_.zero_grads();
         model_.backward(dlogits_.data(), n);
+        batch_loss += double(n) * model_.regularization(true);  // Keras reports the penalty in the loss
         optimizer_.step(model_.params().data(), model_.grads().data());
         if (!all_finite(model_.params())) diverged("the weights overflowed");
         ++step_;
@@ -225,7 +226,7 @@ Evaluation evaluate(Model& model, const Dataset& data, int64_t limit, int64_t of
                 e.misclassified.push_back({first + b, y[b], predicted, p[predicted]});
         }
     }
-    e.loss = loss / e.count;
+    e.loss = loss / e.count + model.regularization(false);
     e.accuracy = double(correct) / e.count;
     return e;
 }

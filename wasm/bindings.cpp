@@ -1,7 +1,7 @@
 // The JavaScript face of the core: the free functions analyse(), limits() and scheduleCurve(),
 // which judge a network, state the engine's bounds and draw a learning-rate schedule without an
-// Engine, and one Engine object that owns a
-// model, the datasets and a training run. Strings carry JSON (small, self-describing); pixels,
+// Engine (and architectures() and layerSchema(), what an editor offers), and one Engine object
+// that owns a model, the datasets and a training run. Strings carry JSON (small, self-describing); pixels,
 // probabilities and weights cross as typed arrays copied once. Every C++ error becomes a JS Error
 // with the same message, and the engine stays usable afterwards.
 #include <emscripten/bind.h>
@@ -18,10 +18,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/analysis.h"
+#include "core/architectures.h"
 #include "core/dataset.h"
 #include "core/explain.h"
 #include "core/fine_tune.h"
 #include "core/fit_config.h"
+#include "core/keras.h"
 #include "core/model_io.h"
 #include "core/parallel.h"
 #include "core/refuse.h"
@@ -95,6 +97,12 @@ val schedule_curve(const std::string& config, double steps) {
         return to_typed_array(curve.data(), curve.size(), "Float32Array");
     });
 }
+
+// Module.architectures() → the ready architectures as JSON (core/architectures.h).
+std::string ready_architectures() { return architectures_json(); }
+
+// Module.layerSchema() → every layer kind with its config fields as JSON (core/keras.h).
+std::string layer_schema() { return layer_schema_json(); }
 
 class Engine {
 public:
@@ -420,6 +428,8 @@ EMSCRIPTEN_BINDINGS(cnn_engine) {
     emscripten::function("analyse", &analyse_network);
     emscripten::function("limits", &engine_limits);
     emscripten::function("scheduleCurve", &schedule_curve);
+    emscripten::function("architectures", &ready_architectures);
+    emscripten::function("layerSchema", &layer_schema);
     emscripten::function("heapBytesInUse", &heapBytesInUse);
     emscripten::class_<Engine>("Engine")
         .constructor<>()

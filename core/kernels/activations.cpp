@@ -31,6 +31,56 @@ void bias_relu_row(float* y, const float* x, const float* bias, int64_t n) {
     for (; k < n; ++k) y[k] = std::max(0.0f, x[k] + (bias ? bias[k] : 0.0f));
 }
 
+// TensorFlow.js' constants and formulas (tfjs-backend-cpu kernels Selu, Softplus; tfjs-layers
+// activations gelu = x·Φ(x) with the exact erf, swish = x·sigmoid(x), relu6 = min(6, relu(x))).
+constexpr float kSeluScale = 1.0507009873554804934193349852946f;
+constexpr float kSeluScaleAlpha = 1.7580993408473768599402175208123f;
+
+float softplus(float x) {
+    // Past these bounds softplus(x) is x or exp(x) within float's epsilon (TF.js' thresholds).
+    const float threshold = std::log(1.1920928955078125e-7f) + 2.0f;
+    if (x < threshold) return std::exp(x);
+    if (x > -threshold) return x;
+    return std::log1p(std::exp(x));
+}
+
+float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+float gelu_cdf(float x) { return 0.5f * (1.0f + std::erf(x * 0.70710678118654752f)); }
+
+float activate(float x, Activation act) {
+    switch (act) {
+        case Activation::Relu: return std::max(0.0f, x);
+        case Activation::Sigmoid: return sigmoid(x);
+        case Activation::Tanh: return std::tanh(x);
+        case Activation::Elu: return x >= 0 ? x : std::expm1(x);
+        case Activation::Selu: return x >= 0 ? kSeluScale * x : kSeluScaleAlpha * std::expm1(x);
+        case Activation::Gelu: return x * gelu_cdf(x);
+        case Activation::Swish: return x * sigmoid(x);
+        case Activation::Softplus: return softplus(x);
+        case Activation::Relu6: return std::min(6.0f, std::max(0.0f, x));
+        default: return x;
+    }
+}
+
+// d act / dx at input x, output y.
+float derivative(float x, float y, Activation act) {
+    switch (act) {
+        case Activation::Sigmoid: return y * (1.0f - y);
+        case Activation::Tanh: return 1.0f - y * y;
+        case Activation::Elu: return y > 0 ? 1.0f : y + 1.0f;
+        case Activation::Selu: return y > 0 ? kSeluScale : y + kSeluScaleAlpha;
+        case Activation::Gelu: return gelu_cdf(x) + x * 0.3989422804014327f * std::exp(-0.5f * x * x);
+        case Activation::Swish: {
+            const float s = sigmoid(x);
+            return s * (1.0f + x * (1.0f - s));
+        }
+        case Activation::Softplus: return -std::expm1(-y);  // sigmoid(x) = 1 - exp(-softplus(x))
+        case Activation::Relu6: return y > 0 && y < 6 ? 1.0f : 0.0f;
+        default: return 1.0f;
+    }
+}
+
 }  // namespace
 
 void bias_activation_forward(float* y, const float* x, const float* bias, int64_t rows, int64_t cols,
@@ -41,20 +91,14 @@ void bias_activation_forward(float* y, const float* x, const float* bias, int64_
             continue;
         }
         for (int64_t k = 0; k < cols; ++k) y[k] = x[k] + (bias ? bias[k] : 0.0f);
-        switch (act) {
-            case Activation::Sigmoid:
-                for (int64_t k = 0; k < cols; ++k) y[k] = 1.0f / (1.0f + std::exp(-y[k]));
-                break;
-            case Activation::Tanh:
-                for (int64_t k = 0; k < cols; ++k) y[k] = std::tanh(y[k]);
-                break;
-            case Activation::Softmax: softmax_row(y, y, cols); break;
-            default: break;
-        }
+        if (act == Activation::Softmax) softmax_row(y, y, cols);
+        else if (act != Activation::Linear)
+            for (int64_t k = 0; k < cols; ++k) y[k] = activate(y[k], act);
     }
 }
 
-void activation_backward(float* dx, const float* dy, const float* y, int64_t rows, int64_t cols, Activation act) {
+void activation_backward(float* dx, const float* dy, const float* y, int64_t rows, int64_t cols, Activation act,
+                         const float* x) {
     const int64_t n = rows * cols;
     switch (act) {
         case Activation::Linear:
@@ -70,11 +114,8 @@ void activation_backward(float* dx, const float* dy, const float* y, int64_t row
             for (; i < n; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
             break;
         }
-        case Activation::Sigmoid:
-            for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * y[i] * (1.0f - y[i]);
-            break;
-        case Activation::Tanh:
-            for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+        default:
+            for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * derivative(x ? x[i] : 0.0f, y[i], act);
             break;
         case Activation::Softmax:
             for (int64_t r = 0; r < rows; ++r, dx += cols, dy += cols, y += cols) {

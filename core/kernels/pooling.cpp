@@ -61,4 +61,45 @@ void maxpool_nhwc_backward_accumulate(const float* dy, const int32_t* argmax, co
         if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
 }
 
+namespace {
+
+// Calls visit(input offset of the pixel) for each cell of output (oh, ow)'s window inside the
+// image, after count(number of such cells).
+template <class Count, class Visit>
+void for_window(const ConvGeometry& g, int oh, int ow, Count&& count, Visit&& visit) {
+    const int h0 = std::max(0, oh * g.stride_h - g.pad_top), h1 = std::min(g.in_h, oh * g.stride_h - g.pad_top + g.kernel_h);
+    const int w0 = std::max(0, ow * g.stride_w - g.pad_left), w1 = std::min(g.in_w, ow * g.stride_w - g.pad_left + g.kernel_w);
+    count(std::max(0, h1 - h0) * std::max(0, w1 - w0));
+    for (int ih = h0; ih < h1; ++ih)
+        for (int iw = w0; iw < w1; ++iw) visit(int64_t(ih * g.in_w + iw) * g.channels);
+}
+
+}  // namespace
+
+void avgpool_nhwc(const float* x, const ConvGeometry& g, float* y) {
+    const int c = g.channels;
+    for (int oh = 0; oh < g.out_h; ++oh)
+        for (int ow = 0; ow < g.out_w; ++ow, y += c) {
+            std::fill(y, y + c, 0.0f);
+            float inv = 0;
+            for_window(g, oh, ow, [&](int cells) { inv = cells ? 1.0f / float(cells) : 0.0f; },
+                       [&](int64_t base) {
+                           for (int k = 0; k < c; ++k) y[k] += x[base + k];
+                       });
+            for (int k = 0; k < c; ++k) y[k] *= inv;
+        }
+}
+
+void avgpool_nhwc_backward_accumulate(const float* dy, const ConvGeometry& g, float* dx) {
+    const int c = g.channels;
+    for (int oh = 0; oh < g.out_h; ++oh)
+        for (int ow = 0; ow < g.out_w; ++ow, dy += c) {
+            float inv = 0;
+            for_window(g, oh, ow, [&](int cells) { inv = cells ? 1.0f / float(cells) : 0.0f; },
+                       [&](int64_t base) {
+                           for (int k = 0; k < c; ++k) dx[base + k] += dy[k] * inv;
+                       });
+        }
+}
+
 }  // namespace cnn

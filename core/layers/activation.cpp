@@ -1,5 +1,5 @@
-// Activation: y = act(x) element-wise (softmax along the last axis); Keras' ReLU and Softmax
-// layers read as Activation('relu') and Activation('softmax').
+// Activation: y = act(x) element-wise (softmax along the last axis); Keras' Softmax layer reads
+// as Activation('softmax').
 #include "registry.h"
 
 namespace cnn {
@@ -17,7 +17,8 @@ public:
     Shape connect(const Shape& in) override { return in; }
 
     void forward(const Pass& p, const float* x, float* y) override {
-        bias_activation_forward(y, x, nullptr, p.batch * out.size() / out.c, out.c, activation_.applied());
+        bias_activation_forward(y, x, nullptr, p.batch * out.size() / out.c, out.c, activation_.fused());
+        activation_.finish(y, p.batch * out.size() / out.c, out.c);
     }
     void backward(const Pass& p, const float*, const float* y, float* dy, float* dx) override {
         if (dx) activation_.backward(dx, dy, y, p.batch * out.size() / out.c, out.c);
@@ -30,7 +31,6 @@ private:
 }  // namespace
 
 LayerPtr make_activation() { return std::make_unique<ActivationLayer>(Activation::Linear); }
-LayerPtr make_relu() { return std::make_unique<ActivationLayer>(Activation::Relu); }
 LayerPtr make_softmax() { return std::make_unique<ActivationLayer>(Activation::Softmax); }
 
 }  // namespace cnn

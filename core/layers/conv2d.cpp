@@ -24,6 +24,8 @@ public:
         f.boolean("use_bias", use_bias_);
         f.initializer("kernel_initializer", kernel_initializer_);
         f.initializer("bias_initializer", bias_initializer_);
+        f.regularizer("kernel_regularizer", kernel_regularizer_);
+        f.regularizer("bias_regularizer", bias_regularizer_);
     }
     OutputActivation* output_activation() override { return &activation_; }
     const char* width_field() const override { return "filters"; }
@@ -35,8 +37,8 @@ public:
         return {g_.out_h, g_.out_w, filters_, 3};
     }
     std::vector<WeightSpec> weights() const override {
-        std::vector<WeightSpec> w = {{"kernel", {kernel_h_, kernel_w_, in.c, filters_}, kernel_initializer_}};
-        if (use_bias_) w.push_back({"bias", {filters_}, bias_initializer_});
+        std::vector<WeightSpec> w = {{"kernel", {kernel_h_, kernel_w_, in.c, filters_}, kernel_initializer_, true, kernel_regularizer_}};
+        if (use_bias_) w.push_back({"bias", {filters_}, bias_initializer_, true, bias_regularizer_});
         return w;
     }
 
@@ -45,7 +47,8 @@ public:
     }
     void forward(const Pass& p, const float* x, float* y) override {
         conv2d_forward(y, x, weight(p, kKernel), use_bias_ ? weight(p, kBias) : nullptr, p.batch, g_, filters_,
-                       activation_.applied(), p.col);
+                       activation_.fused(), p.col);
+        activation_.finish(y, p.batch * g_.out_pixels(), filters_);
     }
     void backward(const Pass& p, const float* x, const float* y, float* dy, float* dx) override {
         activation_.backward(dy, dy, y, p.batch * g_.out_pixels(), filters_);  // dz = act'(y) ⊙ dy, the forward in reverse
@@ -62,7 +65,8 @@ private:
     Padding padding_ = Padding::Valid;
     OutputActivation activation_;
     bool use_bias_ = true;
-    Initializer kernel_initializer_ = Initializer::GlorotUniform, bias_initializer_ = Initializer::Zeros;
+    Initializer kernel_initializer_, bias_initializer_ = Initializer::zeros();
+    Regularizer kernel_regularizer_, bias_regularizer_;
     ConvGeometry g_;
 };
 

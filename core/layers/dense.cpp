@@ -17,6 +17,8 @@ public:
         f.boolean("use_bias", use_bias_);
         f.initializer("kernel_initializer", kernel_initializer_);
         f.initializer("bias_initializer", bias_initializer_);
+        f.regularizer("kernel_regularizer", kernel_regularizer_);
+        f.regularizer("bias_regularizer", bias_regularizer_);
     }
     OutputActivation* output_activation() override { return &activation_; }
     const char* width_field() const override { return "units"; }
@@ -26,14 +28,15 @@ public:
         return {1, 1, units_, 1};
     }
     std::vector<WeightSpec> weights() const override {
-        std::vector<WeightSpec> w = {{"kernel", {in.c, units_}, kernel_initializer_}};
-        if (use_bias_) w.push_back({"bias", {units_}, bias_initializer_});
+        std::vector<WeightSpec> w = {{"kernel", {in.c, units_}, kernel_initializer_, true, kernel_regularizer_}};
+        if (use_bias_) w.push_back({"bias", {units_}, bias_initializer_, true, bias_regularizer_});
         return w;
     }
 
     void forward(const Pass& p, const float* x, float* y) override {
         dense_forward(y, x, weight(p, kKernel), use_bias_ ? weight(p, kBias) : nullptr, p.batch, in.c, units_,
-                      activation_.applied());
+                      activation_.fused());
+        activation_.finish(y, p.batch, units_);
     }
     void backward(const Pass& p, const float* x, const float* y, float* dy, float* dx) override {
         activation_.backward(dy, dy, y, p.batch, units_);  // dz = act'(y) ⊙ dy, the forward in reverse
@@ -46,7 +49,8 @@ private:
     int units_ = 0;
     OutputActivation activation_;
     bool use_bias_ = true;
-    Initializer kernel_initializer_ = Initializer::GlorotUniform, bias_initializer_ = Initializer::Zeros;
+    Initializer kernel_initializer_, bias_initializer_ = Initializer::zeros();
+    Regularizer kernel_regularizer_, bias_regularizer_;
 };
 
 }  // namespace

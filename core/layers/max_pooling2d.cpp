@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "core/kernels/pooling.h"
-#include "core/limits.h"
 #include "core/parallel.h"
 #include "registry.h"
 #include "window.h"
@@ -34,15 +33,10 @@ class MaxPooling2D final : public Layer {
 public:
     const char* class_name() const override { return "MaxPooling2D"; }
 
-    void fields(ConfigFields& f) override {
-        f.pair("pool_size", pool_h_, pool_w_, 1, kMaxWindow);
-        if (!f.pair("strides", stride_h_, stride_w_, 1, kMaxWindow)) stride_h_ = pool_h_, stride_w_ = pool_w_;  // None
-        f.padding("padding", padding_);
-        f.data_format("data_format");
-    }
+    void fields(ConfigFields& f) override { window_.fields(f); }
 
     Shape connect(const Shape& in) override {
-        g_ = window_geometry(in, pool_h_, pool_w_, stride_h_, stride_w_, padding_, "pool_size");
+        g_ = window_.connect(in);
         return {g_.out_h, g_.out_w, in.c, 3};
     }
 
@@ -55,9 +49,37 @@ public:
     }
 
 private:
-    int pool_h_ = 2, pool_w_ = 2;
-    int stride_h_ = 2, stride_w_ = 2;
-    Padding padding_ = Padding::Valid;
+    PoolWindow window_;
+    ConvGeometry g_;
+    std::vector<int32_t> argmax_;
+};
+
+// GlobalMaxPooling2D: x [B, H, W, C] → y [B, C] (or [B, 1, 1, C] with keepdims), the largest value
+// of each channel: a max pooling whose window is the whole image.
+class GlobalMaxPooling2D final : public Layer {
+public:
+    const char* class_name() const override { return "GlobalMaxPooling2D"; }
+
+    void fields(ConfigFields& f) override {
+        f.data_format("data_format");
+        f.boolean("keepdims", keepdims_);
+    }
+
+    Shape connect(const Shape& in) override {
+        g_ = window_geometry(in, in.h, in.w, 1, 1, Padding::Valid, "data_format");
+        return {1, 1, in.c, keepdims_ ? 3 : 1};
+    }
+
+    void reserve(int64_t batch) override { argmax_.resize(batch * out.size()); }
+    void forward(const Pass& p, const float* x, float* y) override {
+        maxpool2d_forward(y, argmax_.data(), x, p.batch, g_);
+    }
+    void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {
+        if (dx) maxpool2d_backward(dx, dy, argmax_.data(), p.batch, g_);
+    }
+
+private:
+    bool keepdims_ = false;
     ConvGeometry g_;
     std::vector<int32_t> argmax_;
 };
@@ -65,5 +87,6 @@ private:
 }  // namespace
 
 LayerPtr make_max_pooling2d() { return std::make_unique<MaxPooling2D>(); }
+LayerPtr make_global_max_pooling2d() { return std::make_unique<GlobalMaxPooling2D>(); }
 
 }  // namespace cnn

@@ -18,8 +18,21 @@ constexpr LayerClass kLayerClasses[] = {
     {"Flatten", make_flatten, false},
     {"Dense", make_dense, false},
     {"Activation", make_activation, false},
-    {"ReLU", make_relu, true},
     {"Softmax", make_softmax, true},
+    {"ReLU", make_relu, false},
+    {"LeakyReLU", make_leaky_relu, false},
+    {"BatchNormalization", make_batch_normalization, false},
+    {"AveragePooling2D", make_average_pooling2d, false},
+    {"AvgPool2D", make_average_pooling2d, true},
+    {"GlobalAveragePooling2D", make_global_average_pooling2d, false},
+    {"GlobalAvgPool2D", make_global_average_pooling2d, true},
+    {"GlobalMaxPooling2D", make_global_max_pooling2d, false},
+    {"GlobalMaxPool2D", make_global_max_pooling2d, true},
+    {"ZeroPadding2D", make_zero_padding2d, false},
+    {"DepthwiseConv2D", make_depthwise_conv2d, false},
+    {"SeparableConv2D", make_separable_conv2d, false},
+    {"SeparableConvolution2D", make_separable_conv2d, true},
+    {"SpatialDropout2D", make_spatial_dropout2d, false},
 };
 
 }  // namespace
@@ -30,10 +43,16 @@ LayerPtr make_layer(const std::string& class_name) {
     return nullptr;
 }
 
+std::vector<std::string> layer_kinds() {
+    std::vector<std::string> names;
+    for (const auto& c : kLayerClasses)
+        if (!c.alias) names.push_back(c.class_name);
+    return names;
+}
+
 std::string layer_classes() {
     std::string names;
-    for (const auto& c : kLayerClasses)
-        if (!c.alias) names += std::string(names.empty() ? "" : ", ") + c.class_name;
+    for (const std::string& name : layer_kinds()) names += (names.empty() ? "" : ", ") + name;
     return names;
 }
 

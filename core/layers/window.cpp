@@ -1,5 +1,6 @@
 #include "window.h"
 
+#include "core/limits.h"
 #include "core/refuse.h"
 
 namespace cnn {
@@ -14,6 +15,17 @@ ConvGeometry window_geometry(const Shape& in, int kh, int kw, int sh, int sw, Pa
                    "; use padding 'same' or a smaller window",
                window_field);
     return g;
+}
+
+void PoolWindow::fields(ConfigFields& f) {
+    f.pair("pool_size", pool_h, pool_w, 1, kMaxWindow);
+    if (!f.pair("strides", stride_h, stride_w, 1, kMaxWindow)) stride_h = pool_h, stride_w = pool_w;  // None
+    f.padding("padding", padding);
+    f.data_format("data_format");
+}
+
+ConvGeometry PoolWindow::connect(const Shape& in) const {
+    return window_geometry(in, pool_h, pool_w, stride_h, stride_w, padding, "pool_size");
 }
 
 }  // namespace cnn

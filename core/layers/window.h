@@ -10,4 +10,15 @@ namespace cnn {
 ConvGeometry window_geometry(const Shape& in, int kh, int kw, int sh, int sw, Padding padding,
                              const char* window_field);
 
+// The fields of the pooling kinds (MaxPooling2D, AveragePooling2D): pool_size, strides (None:
+// the pool size, as Keras), padding, data_format.
+struct PoolWindow {
+    int pool_h = 2, pool_w = 2;
+    int stride_h = 2, stride_w = 2;
+    Padding padding = Padding::Valid;
+
+    void fields(ConfigFields& f);
+    ConvGeometry connect(const Shape& in) const;
+};
+
 }  // namespace cnn

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/analysis.h"
+#include "core/architectures.h"
+#include "core/keras.h"
 #include "core/model_io.h"
 #include "core/refuse.h"
 #include "core/trainer.h"
@@ -106,7 +108,8 @@ TEST_CASE("each refusal names the layer and the Keras field to blame") {
     const std::vector<Case> cases = {
         {"unknown class", then_head({{{"class_name", "LSTM"}, {"config", {{"units", 4}}}}}), 0, "class_name",
          "unknown layer class 'LSTM' (supported: InputLayer, Conv2D, MaxPooling2D, Dropout, Flatten, Dense, "
-         "Activation)"},
+         "Activation, ReLU, LeakyReLU, BatchNormalization, AveragePooling2D, GlobalAveragePooling2D, "
+         "GlobalMaxPooling2D, ZeroPadding2D, DepthwiseConv2D, SeparableConv2D, SpatialDropout2D)"},
         {"config not an object",
          {flatten(), {{"class_name", "Dense"}, {"config", 7}}},
          1,
@@ -131,8 +134,8 @@ TEST_CASE("each refusal names the layer and the Keras field to blame") {
          "only data_format 'channels_last' is supported"},
         {"dilation", then_head({with(c, "dilation_rate", 2)}), 0, "dilation_rate",
          "dilation_rate other than 1 is not supported"},
-        {"activation gelu", then_head({with(c, "activation", "gelu")}), 0, "activation",
-         "unknown activation 'gelu' (expected relu, softmax, sigmoid, tanh or linear)"},
+        {"activation mish", then_head({with(c, "activation", "mish")}), 0, "activation",
+         "unknown activation 'mish' (expected relu, softmax, sigmoid, tanh, linear, elu, selu, gelu, swish, softplus or relu6)"},
         {"use_bias text", then_head({with(c, "use_bias", "yes")}), 0, "use_bias",
          "use_bias must be true or false, not \"yes\""},
         {"window too large", then_head({conv(4, 5, 1, "valid"), conv(4, 30, 1, "valid")}), 1, "kernel_size",
@@ -203,7 +206,7 @@ TEST_CASE("one bad layer does not hide another; shapes stop at the first") {
     const Analysis a = analyse(config_of({28, 28, 1}, {conv(8, 3, 1, "same"),
                                                        {{"class_name", "Conv3D"}},
                                                        pool(2, 2, "valid"),
-                                                       with(dense(10), "activation", "swish"),
+                                                       with(dense(10), "activation", "mish"),
                                                        dense(10, "softmax")}));
     REQUIRE(a.layers.size() == 5);
     CHECK(*a.layers[0].output == Shape{28, 28, 8, 3});
@@ -213,7 +216,7 @@ TEST_CASE("one bad layer does not hide another; shapes stop at the first") {
     CHECK(a.layers[2].error == "");
     CHECK(!a.layers[2].output);
     CHECK(a.layers[2].name == "max_pooling2d");
-    CHECK(test::contains(a.layers[3].error, "unknown activation 'swish'"));
+    CHECK(test::contains(a.layers[3].error, "unknown activation 'mish'"));
     CHECK(a.layers[3].field == "activation");
     CHECK(!a.layers[4].output);
     CHECK(a.total_params == 80);
@@ -397,4 +400,85 @@ TEST_CASE("limits() states the constants the engine checks") {
     c.optimizer.learning_rate = Schedule::constant(11);
     CHECK(test::contains(test::error_of([&] { check_training(c); }),
                          "the learning rate must be between 1e-06 and 10 (got 11)"));
+}
+
+TEST_CASE("the ready architectures are valid MNIST classifiers of the expected sizes") {
+    struct Case {
+        const char* name;
+        int64_t trainable, non_trainable;
+    };
+    // Basic_CNN_BN: Basic_CNN without the four conv biases (192) plus gamma and beta (384);
+    // AllConv_GAP: 138,528 conv weights, 640 BN trainable, Dense 1,290.
+    for (auto c : {Case{"Basic_CNN", 1676266, 0}, Case{"Basic_CNN_BN", 1676458, 384}, Case{"AllConv_GAP", 140458, 640},
+                   Case{"LeNet5", 61706, 0}}) {
+        CAPTURE(c.name);
+        std::optional<ModelSpec> spec = architecture_spec(c.name);
+        REQUIRE(spec);
+        const Analysis a = analyse(*spec);
+        CHECK(a.valid());
+        CHECK(a.name == c.name);
+        CHECK(a.trainable_params == c.trainable);
+        CHECK(a.total_params - a.trainable_params == c.non_trainable);
+    }
+    CHECK(!architecture_spec("ResNet50"));
+    const auto list = nlohmann::json::parse(architectures_json());
+    CHECK(list.size() == architectures().size());
+    CHECK(list[1]["config"]["config"]["layers"][1]["class_name"] == "BatchNormalization");
+}
+
+TEST_CASE("the layer schema lists every kind with its Keras fields, types and defaults") {
+    const auto schema = nlohmann::json::parse(layer_schema_json());
+    REQUIRE(schema.size() == layer_kinds().size());
+    auto field = [&](const std::string& kind, const std::string& name) {
+        for (const auto& k : schema)
+            if (k["class_name"] == kind)
+                for (const auto& f : k["fields"])
+                    if (f["name"] == name) return f;
+        return nlohmann::json();
+    };
+    CHECK(field("Conv2D", "filters")["required"] == true);
+    CHECK(field("Conv2D", "filters")["type"] == "integer");
+    CHECK(field("Conv2D", "padding")["choices"] == nlohmann::json{"valid", "same"});
+    CHECK(field("BatchNormalization", "momentum")["default"] == 0.99);
+    CHECK(field("BatchNormalization", "epsilon")["default"] == 1e-3);
+    CHECK(field("BatchNormalization", "gamma_initializer")["default"]["class_name"] == "Ones");
+    CHECK(field("LeakyReLU", "alpha")["default"] == 0.3);
+    CHECK(field("ReLU", "max_value")["default"].is_null());  // None: no cap
+    CHECK(field("Dense", "kernel_regularizer")["type"] == "regularizer");
+    CHECK(field("ZeroPadding2D", "padding")["default"] == nlohmann::json{{1, 1}, {1, 1}});
+    const auto activations = field("Dense", "activation")["choices"];
+    for (const char* name : {"gelu", "swish", "relu6", "selu", "elu", "softplus"})
+        CHECK(std::find(activations.begin(), activations.end(), name) != activations.end());
+}
+
+TEST_CASE("every kind's config written by the engine reads back the same") {
+    for (const auto& a : architectures()) {
+        CAPTURE(a.name);
+        Model m(*architecture_spec(a.name));
+        const std::string topology = model_topology_json(m);
+        Model again(read_model_config(topology));
+        CHECK(model_topology_json(again) == topology);
+    }
+    const std::string odd = config_of({8, 8, 2}, {
+        {{"class_name", "ZeroPadding2D"}, {"config", {{"padding", {{1, 2}, {0, 1}}}}}},
+        {{"class_name", "DepthwiseConv2D"}, {"config", {{"kernel_size", 3}, {"depth_multiplier", 2}, {"activation", "gelu"},
+            {"depthwise_initializer", {{"class_name", "HeNormal"}, {"config", {{"seed", 3}}}}},
+            {"depthwise_regularizer", {{"class_name", "L2"}, {"config", {{"l2", 0.001}}}}}}}},
+        {{"class_name", "SeparableConv2D"}, {"config", {{"filters", 4}, {"kernel_size", 2}, {"padding", "same"}}}},
+        {{"class_name", "ReLU"}, {"config", {{"max_value", 6.0}, {"negative_slope", 0.1}}}},
+        {{"class_name", "SpatialDropout2D"}, {"config", {{"rate", 0.2}}}},
+        {{"class_name", "AveragePooling2D"}, {"config", {{"pool_size", 2}, {"padding", "same"}}}},
+        {{"class_name", "BatchNormalization"}, {"config", {{"momentum", 0.9}, {"center", false}}}},
+        {{"class_name", "LeakyReLU"}, {"config", {{"alpha", 0.2}}}},
+        {{"class_name", "GlobalMaxPooling2D"}, {"config", nlohmann::json::object()}},
+        dense(10, "softmax")});
+    Model m(read_model_config(odd));
+    const std::string topology = model_topology_json(m);
+    Model again(read_model_config(topology));
+    CHECK(model_topology_json(again) == topology);
+    const auto written = nlohmann::json::parse(topology)["config"]["layers"];
+    CHECK(written[1]["config"]["depthwise_initializer"] ==
+          nlohmann::json{{"class_name", "HeNormal"}, {"config", {{"seed", 3}}}});
+    CHECK(written[1]["config"]["depthwise_regularizer"]["config"]["l2"] == 0.001);
+    CHECK(written[3]["config"]["max_value"] == 6.0);
 }

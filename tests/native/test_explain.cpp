@@ -17,7 +17,7 @@ Model random_model(ModelSpec spec, uint64_t seed) {
     Rng rng(seed);
     m.init_weights(rng);
     for (const ModelWeight& w : m.weights())  // non-zero biases, so the ReLUs are not all alike
-        if (w.spec.initializer == Initializer::Zeros)
+        if (w.spec.initializer.kind == Initializer::Zeros)
             for (int64_t i = 0; i < w.spec.count(); ++i) m.data(w)[i] = rng.uniform(-0.2f, 0.2f);
     return m;
 }

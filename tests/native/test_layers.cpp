@@ -7,6 +7,7 @@
 #include "core/loss.h"
 #include "core/model.h"
 #include "core/parallel.h"
+#include "core/trainer.h"
 #include "helpers.h"
 
 using namespace cnn;
@@ -42,7 +43,8 @@ std::vector<float> conv2d_reference(const std::vector<float>& x, const ConvGeome
     return y;
 }
 
-// Σ R·output, or the mean cross-entropy for a softmax-ending model; dropout masks are drawn
+// Σ R·output, or the mean cross-entropy for a softmax-ending model, plus the regularizers'
+// penalty; dropout masks are drawn
 // from a generator reseeded each time, so every evaluation sees the same mask.
 double objective(Model& m, const std::vector<float>& x, const std::vector<float>& r, const std::vector<uint8_t>& labels,
                  int batch, std::vector<float>* dlogits) {
@@ -53,12 +55,12 @@ double objective(Model& m, const std::vector<float>& x, const std::vector<float>
         std::vector<float> probs(batch * classes), d(batch * classes);
         double loss = softmax_cross_entropy(probs.data(), d.data(), m.logits(), labels.data(), batch, classes, nullptr);
         if (dlogits) *dlogits = d;
-        return loss / batch;
+        return loss / batch + m.regularization(false);
     }
     double sum = 0;
     for (int64_t i = 0; i < batch * classes; ++i) sum += double(r[i]) * y[i];
     if (dlogits) *dlogits = r;
-    return sum;
+    return sum + m.regularization(false);
 }
 
 // Compares backward() with central differences on random parameters of every layer.
@@ -66,8 +68,8 @@ void check_gradients(ModelSpec spec, int batch, int per_layer = 6, float h = 1e-
     Model m(std::move(spec));
     Rng rng(42);
     m.init_weights(rng);
-    for (const ModelWeight& w : m.weights())  // non-zero biases, so their gradients are exercised too
-        if (w.spec.initializer == Initializer::Zeros)
+    for (const ModelWeight& w : m.weights())  // biases and BN's gamma, beta off their constants, so every gradient is exercised
+        if (w.spec.trainable && w.spec.initializer.kind != Initializer::VarianceScaling)
             for (int64_t i = 0; i < w.spec.count(); ++i) m.data(w)[i] = rng.uniform(-0.3f, 0.3f);
     auto x = test::random_vector(batch * m.input_shape().size(), rng, 0.0f, 1.0f);
     auto r = test::random_vector(batch * m.output_shape().size(), rng);
@@ -78,9 +80,11 @@ void check_gradients(ModelSpec spec, int batch, int per_layer = 6, float h = 1e-
     const double at = objective(m, x, r, labels, batch, &dlogits);
     m.zero_grads();
     m.backward(dlogits.data(), batch);
+    m.regularization(true);
     const std::vector<float> analytic = m.grads();
 
     for (const ModelWeight& w : m.weights()) {
+        if (!w.spec.trainable) continue;
         for (int64_t t = 0; t < per_layer; ++t) {
             const int64_t index = w.offset + rng.below(uint32_t(w.spec.count()));
             // Near a ReLU or max-pool kink only one side is smooth, and a kink may sit within
@@ -309,4 +313,257 @@ TEST_CASE("Basic_CNN has the tutorial's shapes and 1,676,266 parameters") {
     CHECK(m.layers()[8]->out == Shape{1, 1, 3136, 1});
     CHECK(test::contains(m.summary(), "Total params: 1,676,266"));
     CHECK(test::contains(m.summary(), "max_pooling2d_1 (MaxPooling2D)"));
+}
+
+// --- The Keras toolkit's layers ------------------------------------------------------------------
+
+namespace {
+
+test::json layer(const char* class_name, test::json config = test::json::object()) {
+    return {{"class_name", class_name}, {"config", std::move(config)}};
+}
+
+}  // namespace
+
+TEST_CASE("BatchNormalization gradients in training mode, with and without gamma and beta") {
+    for (bool center : {true, false})
+        for (bool scale : {true, false}) {
+            CAPTURE(center);
+            CAPTURE(scale);
+            auto bn = layer("BatchNormalization", {{"center", center}, {"scale", scale}});
+            check_gradients(model_of({5, 5, 2}, {conv(3, 3, 1, "same"), bn, activation("tanh"), flatten(), dense(3)}), 3,
+                            6, 1e-3f);
+            check_gradients(model_of({2, 2, 1}, {flatten(), dense(4), bn, dense(3, "softmax")}), 4, 6, 1e-3f);
+        }
+}
+
+TEST_CASE("BatchNormalization: batch statistics and Keras' moving averages in training, the stored ones after") {
+    Model m(model_of({1, 1, 1}, {layer("BatchNormalization", {{"momentum", 0.9}, {"epsilon", 0.01}})}));
+    Rng rng(1);
+    m.init_weights(rng);
+    REQUIRE(m.weights().size() == 4);
+    CHECK(m.weights()[2].name == "batch_normalization/moving_mean");
+    CHECK(!m.weights()[3].spec.trainable);
+    CHECK(m.analysis().trainable_params == 2);
+    CHECK(m.analysis().total_params == 4);
+    m.params() = {2.0f, 0.5f};  // gamma, beta
+    std::vector<float> x = {1, 3, 5, 7};  // mean 4, biased variance 5
+    const float* y = m.forward(x.data(), 4, true, &rng);
+    CHECK(y[0] == doctest::Approx(2.0 * (1 - 4) / std::sqrt(5.01) + 0.5));
+    CHECK(y[3] == doctest::Approx(2.0 * (7 - 4) / std::sqrt(5.01) + 0.5));
+    CHECK(m.non_trainable()[0] == doctest::Approx(0.1 * 4));        // 0.9 · 0 + 0.1 · 4
+    CHECK(m.non_trainable()[1] == doctest::Approx(0.9 + 0.1 * 5));  // 0.9 · 1 + 0.1 · 5
+    y = m.forward(x.data(), 1, false);
+    CHECK(y[0] == doctest::Approx(2.0 * (1 - 0.4) / std::sqrt(1.4 + 0.01) + 0.5));
+    CHECK(m.non_trainable()[0] == doctest::Approx(0.4));  // inference leaves the statistics alone
+}
+
+TEST_CASE("average pooling: 'same' averages only the cells inside; gradients for valid/same x stride 1/2") {
+    Model m(model_of({3, 3, 1}, {layer("AveragePooling2D", {{"pool_size", 2}, {"padding", "same"}})}));
+    std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    const float* y = m.forward(x.data(), 1, false);
+    CHECK(y[0] == 3.0f);  // (1 + 2 + 4 + 5) / 4
+    CHECK(y[1] == 4.5f);  // (3 + 6) / 2, not / 4
+    CHECK(y[3] == 9.0f);  // the lone corner
+    for (const char* padding : {"valid", "same"})
+        for (int stride : {1, 2})
+            for (int size : {5, 6}) {
+                CAPTURE(size);
+                CAPTURE(stride);
+                auto avg = layer("AveragePooling2D", {{"pool_size", 2}, {"strides", stride}, {"padding", padding}});
+                check_gradients(model_of({size, size, 1}, {conv(3, 3, 1, "same"), avg, flatten(), dense(2)}), 2);
+            }
+}
+
+TEST_CASE("global pooling, zero padding: values and gradients") {
+    Model gap(model_of({2, 2, 2}, {layer("GlobalAveragePooling2D")}));
+    Model gmp(model_of({2, 2, 2}, {layer("GlobalMaxPooling2D", {{"keepdims", true}})}));
+    CHECK(gap.output_shape() == Shape{1, 1, 2, 1});
+    CHECK(gmp.output_shape() == Shape{1, 1, 2, 3});
+    std::vector<float> x = {1, -1, 2, -2, 3, -3, 4, -8};
+    CHECK(gap.forward(x.data(), 1, false)[0] == 2.5f);
+    CHECK(gap.forward(x.data(), 1, false)[1] == -3.5f);
+    CHECK(gmp.forward(x.data(), 1, false)[1] == -1.0f);
+    Model pad(model_of({1, 2, 1}, {layer("ZeroPadding2D", {{"padding", {{1, 0}, {0, 2}}}})}));
+    CHECK(pad.output_shape() == Shape{2, 4, 1, 3});
+    std::vector<float> row = {5, 6};
+    const float* y = pad.forward(row.data(), 1, false);
+    CHECK(std::vector<float>(y, y + 8) == std::vector<float>{0, 0, 0, 0, 5, 6, 0, 0});
+    for (const auto& l : {layer("GlobalAveragePooling2D"), layer("GlobalMaxPooling2D"),
+                          layer("ZeroPadding2D", {{"padding", {{2, 1}, {0, 3}}}})}) {
+        CAPTURE(l.dump());
+        const bool flat = l["class_name"] != "ZeroPadding2D";
+        auto layers = std::vector<test::json>{conv(3, 3, 1, "valid"), l};
+        if (!flat) layers.push_back(flatten());
+        layers.push_back(dense(2));
+        check_gradients(model_of({6, 5, 2}, layers), 2, 6, 1e-3f);
+    }
+}
+
+TEST_CASE("activations follow TF.js' formulas and pass gradients, in Dense and as layers") {
+    struct Case {
+        const char* name;
+        float x, y;
+    };
+    // Values from TF.js' formulas: elu e^x − 1, selu 1.0507·x or 1.7581·(e^x − 1), gelu x·Φ(x),
+    // swish x·σ(x), softplus log(1 + e^x), relu6 min(6, max(0, x)).
+    for (auto c : {Case{"elu", -1, std::expm1(-1.0f)}, Case{"elu", 2, 2}, Case{"selu", -1, -1.1113307f},
+                   Case{"selu", 2, 2.1014020f}, Case{"gelu", 1, 0.8413447f}, Case{"gelu", -0.5f, -0.1542687f},
+                   Case{"swish", 1, 0.7310586f}, Case{"softplus", 0, std::log(2.0f)}, Case{"softplus", 30, 30},
+                   Case{"relu6", 7, 6}, Case{"relu6", 3, 3}, Case{"relu6", -1, 0}}) {
+        CAPTURE(c.name);
+        CAPTURE(c.x);
+        Model m(model_of({1, 1, 1}, {activation(c.name)}));
+        CHECK(m.forward(&c.x, 1, false)[0] == doctest::Approx(c.y).epsilon(1e-6));
+    }
+    for (const char* act : {"elu", "selu", "gelu", "swish", "softplus", "relu6"}) {
+        CAPTURE(act);
+        // Inputs spread over [-3, 3] so the kinks (elu, selu, relu6) and both tails are crossed.
+        check_gradients(model_of({3, 3, 2}, {conv(4, 3, 1, "same", act), activation(act), flatten(), dense(6, act),
+                                             dense(3)}),
+                        3, 6, 1e-3f);
+    }
+}
+
+TEST_CASE("ReLU (max_value, negative_slope, threshold) and LeakyReLU: values and gradients") {
+    Model m(model_of({1, 1, 5}, {layer("ReLU", {{"max_value", 2.0}, {"negative_slope", 0.1}, {"threshold", 0.5}})}));
+    std::vector<float> x = {-1, 0.25f, 1, 2, 3};
+    const float* y = m.forward(x.data(), 1, false);
+    CHECK(std::vector<float>(y, y + 5) ==
+          std::vector<float>{0.1f * (-1 - 0.5f), 0.1f * (0.25f - 0.5f), 1, 2, 2});
+    Model leaky(model_of({1, 1, 2}, {layer("LeakyReLU")}));
+    std::vector<float> z = {-2, 3};
+    CHECK(leaky.forward(z.data(), 1, false)[0] == doctest::Approx(-0.6));  // TF.js' default alpha 0.3
+    Model keras3(model_of({1, 1, 2}, {layer("LeakyReLU", {{"negative_slope", 0.2}})}));
+    CHECK(keras3.forward(z.data(), 1, false)[0] == doctest::Approx(-0.4));
+    for (const auto& l : {layer("ReLU", {{"max_value", 0.5}, {"negative_slope", 0.2}, {"threshold", -0.1}}),
+                          layer("LeakyReLU", {{"alpha", 0.1}})})
+        check_gradients(model_of({4, 4, 1}, {conv(3, 3, 1, "same"), l, flatten(), dense(2)}), 2, 6, 1e-3f);
+}
+
+TEST_CASE("DepthwiseConv2D and SeparableConv2D: a depthwise multiplier of ones is a per-channel sum; gradients") {
+    Model m(model_of({2, 2, 2}, {layer("DepthwiseConv2D", {{"kernel_size", 2}, {"depth_multiplier", 2}})}));
+    CHECK(m.output_shape() == Shape{1, 1, 4, 3});
+    CHECK(m.weights()[0].name == "depthwise_conv2d/depthwise_kernel");
+    std::fill(m.params().begin(), m.params().end(), 1.0f);
+    std::vector<float> x = {1, 10, 2, 20, 3, 30, 4, 40};
+    const float* y = m.forward(x.data(), 1, false);
+    CHECK(std::vector<float>(y, y + 4) == std::vector<float>{11, 11, 101, 101});  // channel c·M + m, bias 1
+    Model s(model_of({5, 5, 3}, {layer("SeparableConv2D", {{"filters", 4}, {"kernel_size", 3}, {"depth_multiplier", 2}})}));
+    CHECK(s.analysis().total_params == 3 * 3 * 3 * 2 + 6 * 4 + 4);
+    for (const char* padding : {"valid", "same"})
+        for (int stride : {1, 2}) {
+            CAPTURE(padding);
+            CAPTURE(stride);
+            auto config = test::json{{"kernel_size", 3}, {"strides", stride}, {"padding", padding},
+                                     {"depth_multiplier", 2}, {"activation", "tanh"}};
+            auto separable = config;
+            separable["filters"] = 3;
+            separable["padding"] = "same";
+            check_gradients(model_of({6, 5, 2}, {layer("DepthwiseConv2D", config), layer("SeparableConv2D", separable),
+                                                 flatten(), dense(2)}),
+                            2);
+        }
+}
+
+TEST_CASE("SpatialDropout2D drops whole feature maps in training only") {
+    Model m(model_of({4, 4, 200}, {layer("SpatialDropout2D", {{"rate", 0.5}})}));
+    std::vector<float> ones(4 * 4 * 200, 1.0f);
+    Rng rng(5);
+    const float* y = m.forward(ones.data(), 1, true, &rng);
+    int dropped = 0;
+    for (int c = 0; c < 200; ++c) {
+        for (int q = 1; q < 16; ++q) REQUIRE(y[q * 200 + c] == y[c]);  // the same at every pixel
+        REQUIRE((y[c] == 0.0f || y[c] == 2.0f));
+        dropped += y[c] == 0.0f;
+    }
+    CHECK(dropped > 70);
+    CHECK(dropped < 130);
+    CHECK(m.forward(ones.data(), 1, false)[0] == 1.0f);
+    check_gradients(model_of({4, 4, 1}, {conv(4, 3, 1, "same"), layer("SpatialDropout2D", {{"rate", 0.5}}),
+                                         flatten(), dense(2)}),
+                    2);
+}
+
+TEST_CASE("kernel and bias regularizers add Keras' penalty to the loss and its gradient") {
+    auto regularized = [](test::json l, const char* key, test::json reg) {
+        l["config"][key] = std::move(reg);
+        return l;
+    };
+    auto l1l2 = test::json{{"class_name", "L1L2"}, {"config", {{"l1", 0.01}, {"l2", 0.02}}}};
+    check_gradients(model_of({4, 4, 1}, {regularized(conv(3, 3, 1, "same"), "kernel_regularizer", l1l2), flatten(),
+                                         regularized(dense(4, "softmax"), "bias_regularizer", "l2")}),
+                    2);
+    Model m(model_of({1, 1, 2}, {flatten(), regularized(dense(1), "kernel_regularizer",
+                                                        {{"class_name", "L1"}, {"config", {{"l1", 0.5}}}})}));
+    m.params() = {-2, 3, 7};  // kernel, bias (not regularized)
+    CHECK(m.regularization(false) == doctest::Approx(0.5 * (2 + 3)));
+    auto err = test::error_of([] {
+        Model bad(model_of({1, 1, 2}, {flatten(), {{"class_name", "Dense"},
+                                                   {"config", {{"units", 1}, {"kernel_regularizer",
+                                                                              {{"class_name", "L2"}, {"config", {{"l2", -1}}}}}}}}}));
+    });
+    CHECK(test::contains(err, "kernel_regularizer l2 must be at least 0 (got -1)"));
+}
+
+TEST_CASE("initializers by their Keras names: seeds give the same weights, the spread follows the fans") {
+    auto with_init = [](const char* name, test::json config) {
+        auto d = dense(400);
+        d["config"]["kernel_initializer"] = {{"class_name", name}, {"config", std::move(config)}};
+        return model_of({1, 1, 100}, {flatten(), d});
+    };
+    for (const char* name : {"GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal", "LeCunUniform",
+                             "RandomNormal", "RandomUniform", "TruncatedNormal", "VarianceScaling"}) {
+        CAPTURE(name);
+        Model a(with_init(name, {{"seed", 7}})), b(with_init(name, {{"seed", 7}}));
+        Rng r1(1), r2(2);
+        a.init_weights(r1), b.init_weights(r2);  // different model seeds, the same initializer seed
+        CHECK(std::equal(a.params().begin(), a.params().begin() + 40000, b.params().begin()));
+    }
+    auto variance = [](Model& m) {
+        double sum = 0;
+        for (int i = 0; i < 40000; ++i) sum += double(m.params()[i]) * m.params()[i];
+        return sum / 40000;
+    };
+    struct Case {
+        const char* name;
+        double variance;
+    };
+    // fan_in 100, fan_out 400: He 2 / 100, LeCun 1 / 100, Glorot 2 / 500; RandomNormal 0.05².
+    for (auto c : {Case{"HeNormal", 0.02}, Case{"HeUniform", 0.02}, Case{"LecunNormal", 0.01},
+                   Case{"GlorotNormal", 0.004}, Case{"GlorotUniform", 0.004}, Case{"RandomNormal", 0.0025}}) {
+        CAPTURE(c.name);
+        Model m(with_init(c.name, test::json::object()));
+        Rng rng(3);
+        m.init_weights(rng);
+        CHECK(variance(m) == doctest::Approx(c.variance).epsilon(0.05));
+    }
+    Model ones(with_init("Constant", {{"value", 0.25}}));
+    Rng rng(1);
+    ones.init_weights(rng);
+    CHECK(ones.params()[123] == 0.25f);
+    auto err = test::error_of([&] { Model bad(with_init("Orthogonal", test::json::object())); });
+    CHECK(test::contains(err, "unknown initializer 'Orthogonal'"));
+}
+
+TEST_CASE("training reports the loss with the regularizers' penalty, as Keras does") {
+    auto d = dense(10, "softmax");
+    d["config"]["kernel_regularizer"] = {{"class_name", "L2"}, {"config", {{"l2", 0.5}}}};
+    Model m(model_of({2, 2, 1}, {flatten(), d}));
+    Rng rng(4);
+    m.init_weights(rng);
+    Dataset data;
+    data.count = 4, data.rows = 2, data.cols = 2;
+    data.images = {0, 50, 100, 150, 200, 250, 10, 20, 30, 40, 50, 60, 255, 0, 255, 0};
+    data.labels = {1, 2, 3, 4};
+    const Evaluation before = evaluate(m, data, 0, 0, 4);  // the mean cross-entropy plus the penalty
+    double penalty = 0;
+    for (int i = 0; i < 40; ++i) penalty += 0.5 * double(m.params()[i]) * m.params()[i];
+    CHECK(penalty > 0.1);
+    CHECK(m.regularization(false) == doctest::Approx(penalty));
+    TrainConfig config;
+    config.batch_size = 4;
+    Trainer trainer(m, data, config);
+    const StepStats s = trainer.run(1);  // one batch of all four images, at the weights evaluated
+    CHECK(s.loss == doctest::Approx(before.loss).epsilon(1e-6));
 }

@@ -65,9 +65,12 @@ TEST_CASE("bad model descriptions name the problem") {
     CHECK(test::contains(refusal("{nope"), "is not valid JSON"));
     CHECK(test::contains(refusal(R"([{"class_name": "LSTM", "config": {"name": "l"}}])"),
                          "LSTM 'l': unknown layer class 'LSTM' (supported: InputLayer, Conv2D, MaxPooling2D, Dropout, "
-                         "Flatten, Dense, Activation)"));
-    CHECK(test::contains(refusal(R"([{"class_name": "Dense", "config": {"units": 3, "activation": "gelu"}}])"),
-                         "Dense 'dense': unknown activation 'gelu' (expected relu, softmax, sigmoid, tanh or linear)"));
+                         "Flatten, Dense, Activation, ReLU, LeakyReLU, BatchNormalization, AveragePooling2D, "
+                         "GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, DepthwiseConv2D, SeparableConv2D, "
+                         "SpatialDropout2D)"));
+    CHECK(test::contains(refusal(R"([{"class_name": "Dense", "config": {"units": 3, "activation": "mish"}}])"),
+                         "Dense 'dense': unknown activation 'mish' (expected relu, softmax, sigmoid, tanh, linear, elu, "
+                         "selu, gelu, swish, softplus or relu6)"));
     CHECK(test::contains(refusal(R"([{"class_name": "Conv2D", "config": {"filters": 3, "kernel_size": "big"}}])"),
                          "kernel_size must be an integer or a pair of integers"));
     CHECK(test::contains(refusal(R"([{"class_name": "Dense", "config": {}}])"),

@@ -448,7 +448,7 @@ TEST_CASE("cnn CLI: broken model files and absurd architectures are one error li
     };
     check_refused(summary_of("{\"class_name\": "), "config.json: the model description is not valid JSON");
     check_refused(summary_of(R"([{"class_name": "LSTM"}])"), "unknown layer class 'LSTM'");
-    check_refused(summary_of(R"([{"class_name": "Dense", "config": {"units": 3, "activation": "swish"}}])"), "unknown activation 'swish'");
+    check_refused(summary_of(R"([{"class_name": "Dense", "config": {"units": 3, "activation": "mish"}}])"), "unknown activation 'mish'");
     check_refused(summary_of(R"([{"class_name": "Flatten"}, {"class_name": "Dense", "config": {"units": 1000000000}}])"),
                   "which would need about");
 

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/architectures.h"
 #include "core/dataset.h"
 #include "core/fit_config.h"
 #include "core/model_io.h"
@@ -34,12 +35,13 @@ const char* kUsage =
     "  cnn train   --data DIR [--fit FIT.json] [--epochs N] [--batch B] [--lr X]\n"
     "              [--optimizer adam|adamw|sgd|rmsprop] [--momentum M] [--nesterov]\n"
     "              [--validation-split F] [--validation-every N] [--seed S] [--limit N] [--steps N]\n"
-    "              [--model CONFIG.json] [--out DIR] [--threads T]\n"
+    "              [--model NAME|CONFIG.json] [--out DIR] [--threads T]\n"
     "  cnn eval    --data DIR --model DIR [--threads T]\n"
-    "  cnn summary [--model CONFIG.json|DIR] [--json]\n"
+    "  cnn summary [--model NAME|CONFIG.json|DIR] [--json]\n"
     "  cnn predict --model DIR --images IDX [--limit N]\n"
     "DIR for --data holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and\n"
     "t10k-labels-idx1-ubyte, raw or .gz. Without --model, train uses the tutorial's Basic_CNN.\n"
+    "NAME is a ready architecture: Basic_CNN, Basic_CNN_BN, AllConv_GAP or LeNet5.\n"
     "--steps N trains only the first N batches and prints each batch's loss (a reproducible trace).\n"
     "--fit names a training config (optimizer, learning-rate schedule, validation split, callbacks,\n"
     "augmentation: see the README); the flags above replace its top-level fields.\n"
@@ -174,13 +176,11 @@ Args parse_args(int argc, char** argv, const std::map<std::string, std::vector<s
     return a;
 }
 
-// The architecture --model names (a config JSON file, or a saved model's model.json, its weights
-// ignored), or Basic_CNN; `where` is what a message about it names.
+// The architecture --model names (a ready architecture's name, a config JSON file, or a saved
+// model's model.json, its weights ignored), or Basic_CNN; `where` is what a message about it names.
 ModelSpec architecture(const Args& a, std::string& where) {
-    if (!a.has("model")) {
-        where = "Basic_CNN";
-        return basic_cnn_spec();
-    }
+    where = a.get("model", "Basic_CNN");
+    if (std::optional<ModelSpec> ready = architecture_spec(where); ready && !fs::exists(where)) return std::move(*ready);
     const fs::path path = a.get("model");
     const fs::path json_path = fs::is_directory(path) ? path / "model.json" : path;
     where = json_path.string();

@@ -1,0 +1,156 @@
+// BatchNormalization over the last axis (channels): x [B, ..., C] → y = gamma [C] · x̂ + beta [C].
+// Training normalises with the batch's statistics, x̂ = (x − mean) / √(var + ε) over every
+// position of the batch, and moves the stored statistics towards them as Keras does:
+// moving = moving · momentum + batch · (1 − momentum), with the biased batch variance (Keras 3 and
+// TF.js). Inference normalises with the stored statistics.
+#include <cmath>
+
+#include "core/refuse.h"
+#include "registry.h"
+
+namespace cnn {
+namespace {
+
+// x [rows, C] → per-channel mean [C] and biased variance [C] (accumulated in double).
+void channel_moments(double* mean, double* variance, const float* x, int64_t rows, int64_t C) {
+    std::fill(mean, mean + C, 0.0), std::fill(variance, variance + C, 0.0);
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < C; ++c) mean[c] += x[r * C + c];
+    for (int64_t c = 0; c < C; ++c) mean[c] /= double(rows);
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < C; ++c) {
+            const double d = x[r * C + c] - mean[c];
+            variance[c] += d * d;
+        }
+    for (int64_t c = 0; c < C; ++c) variance[c] /= double(rows);
+}
+
+// y [rows, C] = gamma · (x − mean) · inv_std + beta; gamma, beta may be null (1 and 0).
+void batchnorm_forward(float* y, const float* x, const float* mean, const float* inv_std, const float* gamma,
+                       const float* beta, int64_t rows, int64_t C) {
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < C; ++c)
+            y[r * C + c] = (gamma ? gamma[c] : 1.0f) * (x[r * C + c] - mean[c]) * inv_std[c] + (beta ? beta[c] : 0.0f);
+}
+
+// The mirror of batchnorm_forward, dy [rows, C] → dx [rows, C] (may be null), dgamma, dbeta += (may
+// be null). With batch statistics (training) the mean and variance depend on x:
+//   dx = gamma · inv_std · (dy − mean(dy) − x̂ · mean(dy · x̂));
+// with the stored ones (inference) dx = gamma · inv_std · dy.
+void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean,
+                        const float* inv_std, const float* gamma, int64_t rows, int64_t C, bool batch_statistics) {
+    std::vector<double> sum_dy(C, 0.0), sum_dy_xhat(C, 0.0);
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < C; ++c) {
+            const double g = dy[r * C + c];
+            sum_dy[c] += g;
+            sum_dy_xhat[c] += g * (x[r * C + c] - mean[c]) * inv_std[c];
+        }
+    for (int64_t c = 0; c < C; ++c) {
+        if (dgamma) dgamma[c] += float(sum_dy_xhat[c]);
+        if (dbeta) dbeta[c] += float(sum_dy[c]);
+    }
+    if (!dx) return;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < C; ++c) {
+            const float scale = (gamma ? gamma[c] : 1.0f) * inv_std[c];
+            float g = dy[r * C + c];
+            if (batch_statistics) {
+                const float xhat = (x[r * C + c] - mean[c]) * inv_std[c];
+                g -= float((sum_dy[c] + xhat * sum_dy_xhat[c]) / double(rows));
+            }
+            dx[r * C + c] = scale * g;
+        }
+}
+
+class BatchNormalization final : public Layer {
+public:
+    const char* class_name() const override { return "BatchNormalization"; }
+
+    void fields(ConfigFields& f) override {
+        f.integer("axis", axis_, -1, 3);
+        f.number("momentum", momentum_);
+        f.number("epsilon", epsilon_);
+        f.boolean("center", center_);
+        f.boolean("scale", scale_);
+        f.initializer("beta_initializer", beta_initializer_);
+        f.initializer("gamma_initializer", gamma_initializer_);
+        f.initializer("moving_mean_initializer", moving_mean_initializer_);
+        f.initializer("moving_variance_initializer", moving_variance_initializer_);
+        f.regularizer("beta_regularizer", beta_regularizer_);
+        f.regularizer("gamma_regularizer", gamma_regularizer_);
+    }
+
+    Shape connect(const Shape& in) override {
+        const int last = in.rank == 1 ? 1 : 3;
+        if (axis_ != -1 && axis_ != last)
+            refuse("only the channels axis (-1, here " + std::to_string(last) + ") can be normalised, not " +
+                       std::to_string(axis_),
+                   "axis");
+        if (!(momentum_ >= 0 && momentum_ <= 1))
+            refuse("momentum must be in [0, 1] (got " + format_number(momentum_) + ")", "momentum");
+        if (!(epsilon_ > 0)) refuse("epsilon must be above 0 (got " + format_number(epsilon_) + ")", "epsilon");
+        return in;
+    }
+    // In TF.js' (and Keras') order: gamma, beta, moving_mean, moving_variance.
+    std::vector<WeightSpec> weights() const override {
+        std::vector<WeightSpec> w;
+        const int64_t C = in.c;
+        if (scale_) w.push_back({"gamma", {C}, gamma_initializer_, true, gamma_regularizer_});
+        if (center_) w.push_back({"beta", {C}, beta_initializer_, true, beta_regularizer_});
+        w.push_back({"moving_mean", {C}, moving_mean_initializer_, false, {}});
+        w.push_back({"moving_variance", {C}, moving_variance_initializer_, false, {}});
+        return w;
+    }
+
+    void reserve(int64_t) override { mean_.resize(in.c), inv_std_.resize(in.c); }
+    void forward(const Pass& p, const float* x, float* y) override {
+        const int64_t C = in.c, rows = p.batch * in.size() / C;
+        float* moving_mean = state(p, moving_index());
+        float* moving_variance = state(p, moving_index() + 1);
+        batch_statistics_ = p.training;
+        if (p.training) {
+            std::vector<double> mean(C), variance(C);
+            channel_moments(mean.data(), variance.data(), x, rows, C);
+            const float decay = float(1.0 - momentum_);
+            for (int64_t c = 0; c < C; ++c) {
+                mean_[c] = float(mean[c]);
+                inv_std_[c] = float(1.0 / std::sqrt(variance[c] + epsilon_));
+                moving_mean[c] -= (moving_mean[c] - float(mean[c])) * decay;
+                moving_variance[c] -= (moving_variance[c] - float(variance[c])) * decay;
+            }
+        } else {
+            for (int64_t c = 0; c < C; ++c) {
+                mean_[c] = moving_mean[c];
+                inv_std_[c] = float(1.0 / std::sqrt(double(moving_variance[c]) + epsilon_));
+            }
+        }
+        batchnorm_forward(y, x, mean_.data(), inv_std_.data(), scale_ ? weight(p, 0) : nullptr,
+                          center_ ? weight(p, scale_ ? 1 : 0) : nullptr, rows, C);
+    }
+    void backward(const Pass& p, const float* x, const float*, float* dy, float* dx) override {
+        const int64_t C = in.c, rows = p.batch * in.size() / C;
+        batchnorm_backward(dx, scale_ ? weight_grad(p, 0) : nullptr, center_ ? weight_grad(p, scale_ ? 1 : 0) : nullptr,
+                           dy, x, mean_.data(), inv_std_.data(), scale_ ? weight(p, 0) : nullptr, rows, C,
+                           batch_statistics_);
+    }
+
+private:
+    size_t moving_index() const { return size_t(scale_) + size_t(center_); }
+
+    int axis_ = -1;
+    double momentum_ = 0.99, epsilon_ = 1e-3;
+    bool center_ = true, scale_ = true;
+    Initializer beta_initializer_ = Initializer::zeros(), gamma_initializer_ = Initializer::ones();
+    Initializer moving_mean_initializer_ = Initializer::zeros(), moving_variance_initializer_ = Initializer::ones();
+    Regularizer beta_regularizer_, gamma_regularizer_;
+    // The statistics the last forward normalised with, for its backward.
+    bool batch_statistics_ = false;
+    std::vector<float> mean_, inv_std_;
+};
+
+}  // namespace
+
+LayerPtr make_batch_normalization() { return std::make_unique<BatchNormalization>(); }
+
+}  // namespace cnn
