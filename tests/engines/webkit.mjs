@@ -97,7 +97,14 @@ export async function launchWebKit({ env = {} } = {}) {
     await session.manage().window().setRect({ width: 1200, height: 900 });
     const driver = {
       evaluate: (fn, ...args) => session.executeScript(fn, ...args),
-      click: async (testid) => (await session.findElement({ css: `[data-testid="${testid}"]` })).click(),
+      // WebKitWebDriver scrolls a button only to the window's edge before clicking, where on the
+      // 1200-px workbench layout the click did not reach it (the page never saw it); a user looks
+      // at a button before clicking, so bring it to the middle first.
+      async click(testid) {
+        const element = await session.findElement({ css: `[data-testid="${testid}"]` });
+        await session.executeScript((e) => e.scrollIntoView({ block: 'center' }), element);
+        await element.click();
+      },
       async stroke([first, ...rest]) {
         let actions = session.actions({ async: true }).move({ x: first.x, y: first.y, origin: Origin.VIEWPORT }).press();
         for (const p of rest) actions = actions.move({ x: p.x, y: p.y, origin: Origin.VIEWPORT, duration: 10 });
