@@ -84,11 +84,12 @@ void bias_gradient(float* dbias, const float* dz, int64_t rows, int64_t F) {
 //   would copy every pixel 9 times; the direct kernel walks the windows once, any size or stride.
 // - 3×3 at stride 1: Winograd F(4×4,3×3) multiplies 36 times per 4×4 tile and channel pair where
 //   the GEMM does 144, in all three passes; its rounding stays within 2e-5 of direct convolution.
-// - anything else (other windows, strides; later dilations, which only im2col's gather needs to
+// - anything else (other windows, strides, dilations, which only im2col's gather needs to
 //   know): im2col + GEMM, the general path and the reference the others are tested against.
 // The filter count does not matter to the choice today; it is here for kernels whose tiles would.
 ConvAlgorithm conv2d_algorithm(const ConvGeometry& g, int filters) {
     (void)filters;
+    if (g.dilated()) return ConvAlgorithm::Im2colGemm;
     if (g.channels == 1) return ConvAlgorithm::OneChannel;
     if (winograd::applies_to(g)) return ConvAlgorithm::Winograd;
     return ConvAlgorithm::Im2colGemm;

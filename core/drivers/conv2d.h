@@ -5,7 +5,7 @@
 //
 //   Winograd      3×3 windows at stride 1 (kernels/winograd.h): forward, input and kernel gradient
 //   OneChannel    maps with one channel, e.g. a grayscale input (kernels/conv_1channel.h)
-//   Im2colGemm    every other shape: im2col (kernels/im2col.h) and the GEMM
+//   Im2colGemm    every other shape, dilated windows too: im2col (kernels/im2col.h) and the GEMM
 #pragma once
 #include <cstdint>
 

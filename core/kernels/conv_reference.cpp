@@ -12,7 +12,8 @@ void for_each_tap(const ConvGeometry& g, Visit visit) {
         for (int ow = 0; ow < g.out_w; ++ow)
             for (int i = 0; i < g.kernel_h; ++i)
                 for (int j = 0; j < g.kernel_w; ++j) {
-                    const int ih = oh * g.stride_h - g.pad_top + i, iw = ow * g.stride_w - g.pad_left + j;
+                    const int ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
+                    const int iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
                     if (ih < 0 || iw < 0 || ih >= g.in_h || iw >= g.in_w) continue;
                     visit(int64_t(oh) * g.out_w + ow, int64_t(ih) * g.in_w + iw, int64_t(i) * g.kernel_w + j);
                 }

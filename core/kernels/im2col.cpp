@@ -9,9 +9,9 @@ void im2col_nhwc(const float* x, const ConvGeometry& g, float* col) {
     for (int oh = 0; oh < g.out_h; ++oh)
         for (int ow = 0; ow < g.out_w; ++ow)
             for (int i = 0; i < g.kernel_h; ++i) {
-                int ih = oh * g.stride_h - g.pad_top + i;
+                int ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
                 for (int j = 0; j < g.kernel_w; ++j, col += c) {
-                    int iw = ow * g.stride_w - g.pad_left + j;
+                    int iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
                     const bool inside = ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w;
                     if (c == 1)  // the first layer (grayscale): one float, not a library call per float
                         *col = inside ? x[int64_t(ih) * g.in_w + iw] : 0.0f;
@@ -28,9 +28,9 @@ void col2im_nhwc_accumulate(const float* dcol, const ConvGeometry& g, float* dx)
     for (int oh = 0; oh < g.out_h; ++oh)
         for (int ow = 0; ow < g.out_w; ++ow)
             for (int i = 0; i < g.kernel_h; ++i) {
-                int ih = oh * g.stride_h - g.pad_top + i;
+                int ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
                 for (int j = 0; j < g.kernel_w; ++j, dcol += c) {
-                    int iw = ow * g.stride_w - g.pad_left + j;
+                    int iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
                     if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) continue;
                     float* dst = dx + (int64_t(ih) * g.in_w + iw) * c;
                     for (int64_t k = 0; k < c; ++k) dst[k] += dcol[k];

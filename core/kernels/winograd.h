@@ -43,9 +43,9 @@ struct TileGrid {
 TileGrid forward_grid(const ConvGeometry& g);
 TileGrid input_gradient_grid(const ConvGeometry& g);
 
-// Winograd applies to 3×3 windows at stride 1.
+// Winograd applies to undilated 3×3 windows at stride 1.
 inline bool applies_to(const ConvGeometry& g) {
-    return g.kernel_h == 3 && g.kernel_w == 3 && g.stride_h == 1 && g.stride_w == 1;
+    return g.kernel_h == 3 && g.kernel_w == 3 && g.stride_h == 1 && g.stride_w == 1 && !g.dilated();
 }
 
 // Columns of the packed kernel: F rounded up to whole GEMM column panels.

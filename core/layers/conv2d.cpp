@@ -1,5 +1,6 @@
 // Conv2D: x [B, H, W, C] → y [B, OH, OW, F] = act(conv(x, kernel [KH, KW, C, F]) + bias [F]),
-// by the algorithm core/drivers/conv2d.h picks for the shapes (Winograd for 3×3 stride 1).
+// by the algorithm core/drivers/conv2d.h picks for the shapes (Winograd for 3×3 stride 1); with a
+// dilation_rate d the window's taps are d pixels apart.
 #include "core/drivers/conv2d.h"
 #include "core/limits.h"
 #include "core/refuse.h"
@@ -31,9 +32,11 @@ public:
     const char* width_field() const override { return "filters"; }
 
     Shape connect(const Shape& in) override {
-        if (dilation_h_ != 1 || dilation_w_ != 1)
-            refuse("dilation_rate other than 1 is not supported", "dilation_rate");
-        g_ = window_geometry(in, kernel_h_, kernel_w_, stride_h_, stride_w_, padding_, "kernel_size");
+        // As Keras and TF.js: a dilated window slides one pixel at a time.
+        if ((dilation_h_ != 1 || dilation_w_ != 1) && (stride_h_ != 1 || stride_w_ != 1))
+            refuse("strides other than 1 cannot be combined with a dilation_rate other than 1", "dilation_rate");
+        g_ = window_geometry(in, kernel_h_, kernel_w_, stride_h_, stride_w_, padding_, "kernel_size", dilation_h_,
+                             dilation_w_);
         return {g_.out_h, g_.out_w, filters_, 3};
     }
     std::vector<WeightSpec> weights() const override {

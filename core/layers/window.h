@@ -5,10 +5,11 @@
 
 namespace cnn {
 
-// The geometry of a kh×kw window with strides sh×sw over `in`; refuses a flat input and a
-// 'valid' window larger than the image, blaming `window_field` ("kernel_size", "pool_size").
+// The geometry of a kh×kw window with strides sh×sw (and dilation dh×dw) over `in`; refuses a
+// flat input and a 'valid' window larger than the image, blaming `window_field` ("kernel_size",
+// "pool_size").
 ConvGeometry window_geometry(const Shape& in, int kh, int kw, int sh, int sw, Padding padding,
-                             const char* window_field);
+                             const char* window_field, int dh = 1, int dw = 1);
 
 // The fields of the pooling kinds (MaxPooling2D, AveragePooling2D): pool_size, strides (None:
 // the pool size, as Keras), padding, data_format.

@@ -270,6 +270,45 @@ TEST_CASE("Winograd and the one-channel kernel agree with im2col + GEMM: forward
     }
 }
 
+// A dilated window goes to im2col + GEMM, even with one channel or a 3×3 window, and im2col's
+// gather (and col2im's scatter) skip dilation − 1 pixels between taps.
+TEST_CASE("dilated convolution: im2col + GEMM matches direct convolution, forward and both gradients") {
+    struct Case {
+        int h, w, C, F, k, dh, dw;
+        Padding p;
+    };
+    for (Case c : {Case{9, 9, 1, 5, 3, 2, 2, Padding::Valid}, Case{8, 7, 3, 4, 3, 2, 3, Padding::Same},
+                   Case{10, 6, kLanes + 1, kNR + 1, 2, 4, 1, Padding::Same}, Case{5, 5, 2, 3, 3, 3, 3, Padding::Same}}) {
+        CAPTURE(c.h);
+        CAPTURE(c.C);
+        CAPTURE(c.dh);
+        CAPTURE(c.dw);
+        const ConvGeometry g = make_conv_geometry(c.h, c.w, c.C, c.k, c.k, 1, 1, c.p, c.dh, c.dw);
+        REQUIRE(conv2d_algorithm(g, c.F) == ConvAlgorithm::Im2colGemm);
+        const int64_t batch = 2, in_size = g.in_pixels() * c.C, out_size = g.out_pixels() * c.F, taps = g.patch_size() * c.F;
+        Rng rng(c.h * 10 + c.dh);
+        auto x = test::random_vector(batch * in_size, rng), dz = test::random_vector(batch * out_size, rng);
+        auto kernel = test::random_vector(taps, rng), bias = test::random_vector(c.F, rng);
+        std::vector<float> col(conv2d_scratch_floats(g, c.F, batch)), dcol(col.size());
+
+        std::vector<float> y(batch * out_size), want_y(batch * out_size);
+        conv2d_forward(y.data(), x.data(), kernel.data(), bias.data(), batch, g, c.F, Activation::Linear, col.data());
+        for (int64_t b = 0; b < batch; ++b)
+            conv2d_reference_forward(x.data() + b * in_size, kernel.data(), bias.data(), g, c.F, want_y.data() + b * out_size);
+        check_close(y, want_y, 2e-5, "y");
+
+        std::vector<float> dx(batch * in_size), want_dx(batch * in_size), dkernel(taps, 0.5f), want_dkernel(taps, 0.5f);
+        conv2d_backward(dx.data(), dkernel.data(), nullptr, dz.data(), x.data(), kernel.data(), batch, g, c.F, col.data(),
+                        dcol.data());
+        for (int64_t b = 0; b < batch; ++b) {
+            conv2d_reference_backward_input(dz.data() + b * out_size, kernel.data(), g, c.F, want_dx.data() + b * in_size);
+            conv2d_reference_backward_kernel(dz.data() + b * out_size, x.data() + b * in_size, g, c.F, want_dkernel.data());
+        }
+        check_close(dx, want_dx, 2e-5, "dx");
+        check_close(dkernel, want_dkernel, 2e-5, "dkernel");
+    }
+}
+
 TEST_CASE("the convolution drivers give bit-identical results at 1 and 2 threads") {
     for (int C : {1, 32}) {
         CAPTURE(C);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/kernels/conv_reference.h"
 #include "core/loss.h"
 #include "core/model.h"
 #include "core/parallel.h"
@@ -19,29 +20,9 @@ using test::conv;
 using test::dense;
 using test::dropout;
 using test::flatten;
+using test::json;
 using test::model_of;
 using test::pool;
-
-// Direct convolution, the obvious way: the reference the Conv2D layer is checked against.
-std::vector<float> conv2d_reference(const std::vector<float>& x, const ConvGeometry& g, int F, const float* kernel,
-                                    const float* bias) {
-    std::vector<float> y(g.out_pixels() * F);
-    for (int oh = 0; oh < g.out_h; ++oh)
-        for (int ow = 0; ow < g.out_w; ++ow)
-            for (int f = 0; f < F; ++f) {
-                double sum = bias ? bias[f] : 0.0;
-                for (int i = 0; i < g.kernel_h; ++i)
-                    for (int j = 0; j < g.kernel_w; ++j)
-                        for (int c = 0; c < g.channels; ++c) {
-                            int ih = oh * g.stride_h - g.pad_top + i, iw = ow * g.stride_w - g.pad_left + j;
-                            if (ih < 0 || iw < 0 || ih >= g.in_h || iw >= g.in_w) continue;
-                            sum += double(x[(ih * g.in_w + iw) * g.channels + c]) *
-                                   kernel[((i * g.kernel_w + j) * g.channels + c) * F + f];
-                        }
-                y[(oh * g.out_w + ow) * F + f] = float(sum);
-            }
-    return y;
-}
 
 // Σ R·output, or the mean cross-entropy for a softmax-ending model, plus the regularizers'
 // penalty; dropout masks are drawn
@@ -143,23 +124,46 @@ TEST_CASE("output sizes follow Keras for valid and same, strides 1 and 2, odd an
 TEST_CASE("conv2d matches a direct convolution, whichever algorithm its shape gets (Winograd, im2col + GEMM)") {
     for (const char* padding : {"valid", "same"})
         for (int stride : {1, 2})
-            for (int size : {5, 8})
-                for (int k : {1, 2, 3}) {
-                    Model m(model_of({size, size, 3}, {conv(7, k, stride, padding)}));
-                    Rng rng(size * 31 + k);
-                    m.init_weights(rng);
-                    const float* kernel = m.data(m.weights()[0]);
-                    float* bias = m.data(m.weights()[1]);
-                    for (int f = 0; f < 7; ++f) bias[f] = rng.uniform(-1, 1);
-                    auto x = test::random_vector(m.input_shape().size(), rng);
-                    const float* y = m.forward(x.data(), 1, false);
-                    const ConvGeometry g =
-                        make_conv_geometry(size, size, 3, k, k, stride, stride,
-                                           padding == std::string("same") ? Padding::Same : Padding::Valid);
-                    auto want = conv2d_reference(x, g, 7, kernel, bias);
-                    REQUIRE(int64_t(want.size()) == m.output_shape().size());
-                    for (size_t i = 0; i < want.size(); ++i) REQUIRE(y[i] == doctest::Approx(want[i]).epsilon(1e-5));
-                }
+            for (int dilation : {1, 2})
+                for (int size : {5, 8})
+                    for (int k : {1, 2, 3}) {
+                        if (stride > 1 && dilation > 1) continue;  // refused, as Keras does
+                        CAPTURE(padding);
+                        CAPTURE(stride);
+                        CAPTURE(dilation);
+                        CAPTURE(size);
+                        CAPTURE(k);
+                        json layer = conv(7, k, stride, padding);
+                        layer["config"]["dilation_rate"] = dilation;
+                        Model m(model_of({size, size, 3}, {layer}));
+                        Rng rng(size * 31 + k);
+                        m.init_weights(rng);
+                        const float* kernel = m.data(m.weights()[0]);
+                        float* bias = m.data(m.weights()[1]);
+                        for (int f = 0; f < 7; ++f) bias[f] = rng.uniform(-1, 1);
+                        auto x = test::random_vector(m.input_shape().size(), rng);
+                        const float* y = m.forward(x.data(), 1, false);
+                        const ConvGeometry g =
+                            make_conv_geometry(size, size, 3, k, k, stride, stride,
+                                               padding == std::string("same") ? Padding::Same : Padding::Valid,
+                                               dilation, dilation);
+                        std::vector<float> want(g.out_pixels() * 7);
+                        conv2d_reference_forward(x.data(), kernel, bias, g, 7, want.data());
+                        REQUIRE(int64_t(want.size()) == m.output_shape().size());
+                        for (size_t i = 0; i < want.size(); ++i) REQUIRE(y[i] == doctest::Approx(want[i]).epsilon(1e-5));
+                    }
+}
+
+TEST_CASE("dilated conv2d: Keras' output sizes, and strides other than 1 refused beside a dilation") {
+    // 'valid': out = in - (k - 1)·d; 'same': out = in, padded by (k - 1)·d in total.
+    json layer = conv(2, 3, 1, "valid");
+    layer["config"]["dilation_rate"] = json{2, 3};
+    CHECK(Model(model_of({9, 9, 1}, {layer})).output_shape() == Shape{5, 3, 2, 3});
+    layer["config"]["padding"] = "same";
+    CHECK(Model(model_of({9, 9, 1}, {layer})).output_shape() == Shape{9, 9, 2, 3});
+    layer["config"]["strides"] = 2;
+    CHECK_THROWS_WITH(Model(model_of({9, 9, 1}, {layer})),
+                      doctest::Contains("strides other than 1 cannot be combined with a dilation_rate other than 1"));
 }
 
 TEST_CASE("max pooling: padded cells never win, strides default to the window") {
@@ -248,6 +252,23 @@ TEST_CASE("conv2d gradients: 1/2 channels x valid/same x stride 1/2 x odd/even s
                                                                           conv(2, k, 1, "same"), flatten(), dense(3)}),
                                         2);
                     }
+}
+
+// Dilated windows take im2col + GEMM whatever the channel count (the first conv has one channel).
+TEST_CASE("dilated conv2d gradients: 1/2 channels x valid/same x dilation 2/3") {
+    for (int channels : {1, 2})
+        for (const char* padding : {"valid", "same"})
+            for (int dilation : {2, 3})
+                for (int k : {2, 3}) {
+                    CAPTURE(channels);
+                    CAPTURE(padding);
+                    CAPTURE(dilation);
+                    CAPTURE(k);
+                    json first = conv(3, k, 1, padding, "tanh"), second = conv(2, k, 1, "same");
+                    first["config"]["dilation_rate"] = dilation;
+                    second["config"]["dilation_rate"] = json{dilation, 1};
+                    check_gradients(model_of({7, 8, channels}, {first, second, flatten(), dense(3)}), 2);
+                }
 }
 
 TEST_CASE("max pooling gradients: valid/same x stride 1/2 x odd/even sizes") {

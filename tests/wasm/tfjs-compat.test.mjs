@@ -114,8 +114,8 @@ function everyLayerModel(pooling) {
     tf.layers.reLU({ maxValue: 1.5 }),
     tf.layers.averagePooling2d({ poolSize: 2, padding: 'same' }),  // 14x15 → 7x8: the last column half padding
     tf.layers.leakyReLU({ alpha: 0.2 }),
-    tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'swish', kernelInitializer: init(),
-      biasInitializer: bias() }),
+    tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', dilationRate: 2, activation: 'swish',
+      kernelInitializer: init(), biasInitializer: bias() }),
     tf.layers.batchNormalization({ momentum: 0.9, epsilon: 0.01 }),
     tf.layers.activation({ activation: 'softplus' }),
     pooling === 'max' ? tf.layers.globalMaxPooling2d({}) : tf.layers.globalAveragePooling2d({}),
