@@ -2,6 +2,7 @@
 // load before and after. Prints a table and writes build/bench/latest.json.
 //
 //   npm run bench                      native (1, 2 threads), wasm SIMD, wasm threads (1, 2),
+//                                      Basic_CNN with BatchNormalization / augmentation (wasm),
 //                                      the wasm and native GEMM kernels and each layer of a
 //                                      training step against the measured peak of their ISA,
 //                                      TF.js (cpu; wasm if installed), PyTorch with OpenBLAS
@@ -9,7 +10,7 @@
 //   npm run bench -- --browser         the page's training worker in headless Chromium:
 //                                      img/s and time to 97 % test accuracy (browser.mjs)
 // Options: --seconds S (per engine, default 8)  --wasm-dir DIR (default public/wasm)
-//          --skip native,wasm,kernels,explain,tfjs,torch  --tfjs-batch B --tfjs-steps N
+//          --skip native,wasm,variants,kernels,explain,tfjs,torch  --tfjs-batch B --tfjs-steps N
 //          --out FILE (default build/bench/latest.json; browser: build/bench/browser.json)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -95,6 +96,10 @@ async function main() {
     log('wasm threads: 1 and 2 threads');
     results.engines['wasm-threads'] = run('node', ['tools/bench/wasm-engine.mjs', '--build', 'threads', '--dir', wasmDir, '--threads', '1,2', '--seconds', seconds]);
   });
+  attempt('variants', () => {
+    log('wasm simd: Basic_CNN with BatchNormalization, with augmentation (issue 13)');
+    results.engines['wasm-variants'] = run('node', ['tools/bench/wasm-variants.mjs', '--dir', wasmDir, '--seconds', seconds]);
+  });
   attempt('kernels', () => {
     const module = buildWasmKernels();
     log('wasm kernels and SIMD128 peak');
@@ -148,7 +153,15 @@ function ratios(e) {
     target('native 2T / 1T (idle machine)', img('native', '2') / img('native', '1'), 1.85),
     target('wasm predict ms (1 image)', e['wasm-simd']?.predict?.['1']?.ms, 1.0, { lower: true }),
     target('wasm saliency + Grad-CAM ms', e['wasm-explain']?.explain_ms, e['wasm-explain']?.target_explain_ms ?? 30, { lower: true }),
+    ...variantCosts(e['wasm-variants']).map((v) => target(`training speed lost to ${v.what}, %`, v.cost, 10, { lower: true })),
   ];
+}
+
+// Each variant's cost: the share of Basic_CNN's training speed it loses (per second of CPU time,
+// which the machine's other work does not change as much as the wall clock).
+function variantCosts(v) {
+  const base = v?.variants?.[0]?.cpu_img_per_s;
+  return (v?.variants ?? []).slice(1).map((x) => ({ name: x.name, what: x.what, cost: base ? 100 * (1 - x.cpu_img_per_s / base) : null }));
 }
 
 // --- the table -----------------------------------------------------------------------------------
@@ -197,6 +210,13 @@ function printTable(res) {
   engineRow(`PyTorch ${e.pytorch?.version ?? ''} 1T`, e.pytorch, '1');
   engineRow('PyTorch 2T', e.pytorch, '2');
   if (e.pytorch?.blas) lines.push(`  PyTorch's BLAS: ${e.pytorch.blas}; convolutions: oneDNN`);
+  const variants = e['wasm-variants']?.variants;
+  if (variants) {
+    lines.push('', 'What each addition costs (wasm SIMD, 1 thread, batch 32, Adam; per second of CPU time):');
+    const costs = Object.fromEntries(variantCosts(e['wasm-variants']).map((v) => [v.name, v.cost]));
+    for (const v of variants)
+      lines.push(`  ${v.name.padEnd(26)} ${fmt(v.cpu_img_per_s).padStart(7)} img/s  ${v.name in costs ? `${fmt(costs[v.name])} % slower` : ''}`);
+  }
   lines.push('');
   const kernels = (label, k) => {
     if (!k?.kernels) return;
@@ -212,7 +232,7 @@ function printTable(res) {
     const roof = rooflineLines(label, k);
     if (roof.length) lines.push(...roof, '');
   }
-  lines.push('Targets (issues 15 and 16; the ratios are only comparable within one run):');
+  lines.push('Targets (issues 13, 15 and 16; the ratios are only comparable within one run):');
   lines.push(...targetLines(res.ratios));
   for (const n of res.notes) lines.push(`  note: ${n}`);
   process.stdout.write(`${lines.join('\n')}\n`);

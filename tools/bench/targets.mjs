@@ -21,5 +21,5 @@ export function fmt(v, digits = 1) {
 }
 
 export function targetLines(list) {
-  return list.map((r) => `  ${r.met == null ? ' ' : r.met ? '✓' : '✗'} ${r.name.padEnd(38)} ${fmt(r.value, 2).padStart(8)}  target ${r.lower ? '≤' : '≥'} ${r.target}${r.basis !== 'measured' ? `  (${r.basis})` : ''}`);
+  return list.map((r) => `  ${r.met == null ? ' ' : r.met ? '✓' : '✗'} ${r.name.padEnd(46)} ${fmt(r.value, 2).padStart(8)}  target ${r.lower ? '≤' : '≥'} ${r.target}${r.basis !== 'measured' ? `  (${r.basis})` : ''}`);
 }
