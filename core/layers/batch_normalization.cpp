@@ -3,34 +3,76 @@
 // position of the batch, and moves the stored statistics towards them as Keras does:
 // moving = moving · momentum + batch · (1 − momentum), with the biased batch variance (Keras 3 and
 // TF.js). Inference normalises with the stored statistics.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
+#include "core/parallel.h"
 #include "core/refuse.h"
 #include "registry.h"
 
 namespace cnn {
 namespace {
 
-// x [rows, C] → per-channel mean [C] and biased variance [C] (accumulated in double).
+// Per-channel sums over the rows, the work of every pass here. Each chunk of kChunkRows rows is
+// summed in float (vectorised over the channels, one chunk per task of the thread pool), the
+// chunks' sums then in double, in chunk order: as accurate as a double sum for these sizes, and
+// the same bits at any thread count, since the chunks depend on the shape alone.
+constexpr int64_t kChunkRows = 64;
+
+// out [C] = Σ over rows r of term(r) [C], where term(r, s) adds row r's terms to s [C].
+template <class Term>
+void channel_sums(double* out, int64_t rows, int64_t C, Term term) {
+    const int64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
+    thread_local std::vector<float> partial;  // the caller's: pool threads only write their chunks
+    partial.assign(chunks * C, 0.0f);
+    float* sums = partial.data();
+    parallel_for(chunks, 1, [&](int64_t k0, int64_t k1, int) {
+        for (int64_t k = k0; k < k1; ++k)
+            for (int64_t r = k * kChunkRows, end = std::min(rows, r + kChunkRows); r < end; ++r) term(r, sums + k * C);
+    });
+    std::fill(out, out + C, 0.0);
+    for (int64_t k = 0; k < chunks; ++k)
+        for (int64_t c = 0; c < C; ++c) out[c] += sums[k * C + c];
+}
+
+// Rows [0, rows) of each of x [rows, C], y [rows, C]: y[r] = f(x[r]) over the thread pool.
+template <class Row>
+void for_rows(int64_t rows, Row row) {
+    parallel_for(rows, kChunkRows, [&](int64_t r0, int64_t r1, int) {
+        for (int64_t r = r0; r < r1; ++r) row(r);
+    });
+}
+
+// x [rows, C] → per-channel mean [C] and biased variance [C], in two passes (the second over
+// x − mean, which keeps the variance exact when the mean is large).
 void channel_moments(double* mean, double* variance, const float* x, int64_t rows, int64_t C) {
-    std::fill(mean, mean + C, 0.0), std::fill(variance, variance + C, 0.0);
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < C; ++c) mean[c] += x[r * C + c];
-    for (int64_t c = 0; c < C; ++c) mean[c] /= double(rows);
-    for (int64_t r = 0; r < rows; ++r)
+    channel_sums(mean, rows, C, [&](int64_t r, float* s) {
+        for (int64_t c = 0; c < C; ++c) s[c] += x[r * C + c];
+    });
+    std::vector<float> m(C);
+    for (int64_t c = 0; c < C; ++c) m[c] = float(mean[c] /= double(rows));
+    channel_sums(variance, rows, C, [&](int64_t r, float* s) {
         for (int64_t c = 0; c < C; ++c) {
-            const double d = x[r * C + c] - mean[c];
-            variance[c] += d * d;
+            const float d = x[r * C + c] - m[c];
+            s[c] += d * d;
         }
+    });
     for (int64_t c = 0; c < C; ++c) variance[c] /= double(rows);
 }
 
-// y [rows, C] = gamma · (x − mean) · inv_std + beta; gamma, beta may be null (1 and 0).
+// y [rows, C] = gamma · (x − mean) · inv_std + beta = x · scale + shift, per channel; gamma, beta
+// may be null (1 and 0).
 void batchnorm_forward(float* y, const float* x, const float* mean, const float* inv_std, const float* gamma,
                        const float* beta, int64_t rows, int64_t C) {
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < C; ++c)
-            y[r * C + c] = (gamma ? gamma[c] : 1.0f) * (x[r * C + c] - mean[c]) * inv_std[c] + (beta ? beta[c] : 0.0f);
+    std::vector<float> scale(C), shift(C);
+    for (int64_t c = 0; c < C; ++c) {
+        scale[c] = (gamma ? gamma[c] : 1.0f) * inv_std[c];
+        shift[c] = (beta ? beta[c] : 0.0f) - mean[c] * scale[c];
+    }
+    for_rows(rows, [&](int64_t r) {
+        for (int64_t c = 0; c < C; ++c) y[r * C + c] = x[r * C + c] * scale[c] + shift[c];
+    });
 }
 
 // The mirror of batchnorm_forward, dy [rows, C] → dx [rows, C] (may be null), dgamma, dbeta += (may
@@ -39,28 +81,30 @@ void batchnorm_forward(float* y, const float* x, const float* mean, const float*
 // with the stored ones (inference) dx = gamma · inv_std · dy.
 void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean,
                         const float* inv_std, const float* gamma, int64_t rows, int64_t C, bool batch_statistics) {
-    std::vector<double> sum_dy(C, 0.0), sum_dy_xhat(C, 0.0);
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < C; ++c) {
-            const double g = dy[r * C + c];
-            sum_dy[c] += g;
-            sum_dy_xhat[c] += g * (x[r * C + c] - mean[c]) * inv_std[c];
-        }
+    std::vector<double> sum_dy(C), sum_dy_xhat(C);
+    channel_sums(sum_dy.data(), rows, C, [&](int64_t r, float* s) {
+        for (int64_t c = 0; c < C; ++c) s[c] += dy[r * C + c];
+    });
+    channel_sums(sum_dy_xhat.data(), rows, C, [&](int64_t r, float* s) {
+        for (int64_t c = 0; c < C; ++c) s[c] += dy[r * C + c] * ((x[r * C + c] - mean[c]) * inv_std[c]);
+    });
     for (int64_t c = 0; c < C; ++c) {
         if (dgamma) dgamma[c] += float(sum_dy_xhat[c]);
         if (dbeta) dbeta[c] += float(sum_dy[c]);
     }
     if (!dx) return;
-    for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < C; ++c) {
-            const float scale = (gamma ? gamma[c] : 1.0f) * inv_std[c];
-            float g = dy[r * C + c];
-            if (batch_statistics) {
-                const float xhat = (x[r * C + c] - mean[c]) * inv_std[c];
-                g -= float((sum_dy[c] + xhat * sum_dy_xhat[c]) / double(rows));
-            }
-            dx[r * C + c] = scale * g;
-        }
+    // dx = scale · dy − scale · (mean(dy) + x̂ · mean(dy · x̂)) = scale · dy + a · x + b per channel.
+    std::vector<float> scale(C), a(C), b(C);
+    for (int64_t c = 0; c < C; ++c) {
+        scale[c] = (gamma ? gamma[c] : 1.0f) * inv_std[c];
+        const double mean_dy = batch_statistics ? sum_dy[c] / double(rows) : 0.0;
+        const double mean_dy_xhat = batch_statistics ? sum_dy_xhat[c] / double(rows) : 0.0;
+        a[c] = float(-scale[c] * mean_dy_xhat * inv_std[c]);
+        b[c] = float(-scale[c] * (mean_dy - mean_dy_xhat * inv_std[c] * mean[c]));
+    }
+    for_rows(rows, [&](int64_t r) {
+        for (int64_t c = 0; c < C; ++c) dx[r * C + c] = scale[c] * dy[r * C + c] + a[c] * x[r * C + c] + b[c];
+    });
 }
 
 class BatchNormalization final : public Layer {

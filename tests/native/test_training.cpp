@@ -1,6 +1,7 @@
 // Training end to end on real MNIST, and results that do not depend on the thread count.
 #include <doctest/doctest.h>
 
+#include "core/architectures.h"
 #include "core/dataset.h"
 #include "core/parallel.h"
 #include "core/trainer.h"
@@ -10,9 +11,9 @@ using namespace cnn;
 
 namespace {
 
-std::vector<float> train_steps(const Dataset& data, int threads, int steps) {
+std::vector<float> train_steps(const Dataset& data, int threads, int steps, ModelSpec spec = basic_cnn_spec()) {
     set_num_threads(threads);
-    Model m(basic_cnn_spec());
+    Model m(std::move(spec));
     Rng rng(1);
     m.init_weights(rng);
     Trainer t(m, data, TrainConfig{});
@@ -45,9 +46,13 @@ TEST_CASE("Basic_CNN learns MNIST: 150 steps of Adam reach over 90% on 1,000 tes
     CHECK(total == 1000);
 }
 
-TEST_CASE("one and two threads train to bit-identical weights") {
+TEST_CASE("one and two threads train to bit-identical weights, in every ready architecture") {
     Dataset train = test::mnist("train");
     CHECK(train_steps(train, 1, 3) == train_steps(train, 2, 3));
+    for (const Architecture& a : architectures()) {
+        CAPTURE(a.name);
+        CHECK(train_steps(train, 1, 2, *architecture_spec(a.name)) == train_steps(train, 2, 2, *architecture_spec(a.name)));
+    }
 }
 
 TEST_CASE("a diverging run stops with a message and keeps the last good weights") {
