@@ -170,15 +170,23 @@ function rooflineLines(label, k) {
   if (!k?.layers) return [];
   const peak = k.peaks?.[0];
   const total = k.layers.reduce((sum, p) => sum + p.ms, 0);
+  // Wall time at 1 thread and at the most threads measured: which passes scale, which run serially.
+  const most = Math.max(...Object.keys(k.layers[0].wall_ms ?? {}).map(Number));
+  const scaling = most > 1;
+  const wall = (t) => k.layers.reduce((sum, p) => sum + p.wall_ms[t], 0);
   const lines = [`${label}: a training step layer by layer (batch 32, 1 thread, CPU time); FLOPs counted as direct convolution / GEMM,`,
-    `so a fast algorithm can pass the measured peak (${peak ? `${peak.isa} ${fmt(peak.gflops)} GFLOP/s` : '—'})`];
-  lines.push(`  ${'layer'.padEnd(16)} ${'pass'.padEnd(8)} ${'algorithm'.padEnd(20)} ${'ms'.padStart(7)} ${'share'.padStart(6)} ${'GFLOP'.padStart(6)} ${'GFLOP/s'.padStart(8)} ${'% peak'.padStart(7)}`);
+    `so a fast algorithm can pass the measured peak (${peak ? `${peak.isa} ${fmt(peak.gflops)} GFLOP/s` : '—'})` +
+    (scaling ? `; wall time at 1 and ${most} threads, and the speed-up` : '')];
+  const wallCells = (p) => (scaling ? ` ${fmt(p.wall_ms[1], 2).padStart(7)} ${fmt(p.wall_ms[most], 2).padStart(7)} ${fmt(p.wall_ms[1] / p.wall_ms[most], 2).padStart(5)}` : '');
+  lines.push(`  ${'layer'.padEnd(16)} ${'pass'.padEnd(8)} ${'algorithm'.padEnd(20)} ${'ms'.padStart(7)} ${'share'.padStart(6)} ${'GFLOP'.padStart(6)} ${'GFLOP/s'.padStart(8)} ${'% peak'.padStart(7)}` +
+    (scaling ? ` ${'1T wall'.padStart(7)} ${`${most}T wall`.padStart(7)} ${`${most}T/1T`.padStart(5)}` : ''));
   for (const p of k.layers) {
     const rate = p.flops ? p.flops / p.ms / 1e6 : null;
-    lines.push(`  ${p.layer.padEnd(16)} ${p.pass.padEnd(8)} ${(p.algorithm || '').padEnd(20)} ${fmt(p.ms, 2).padStart(7)} ${`${fmt((100 * p.ms) / total, 1)}%`.padStart(6)} ${(p.flops ? fmt(p.flops / 1e9, 3) : '').padStart(6)} ${(rate ? fmt(rate) : '').padStart(8)} ${(rate && peak ? `${fmt((100 * rate) / peak.gflops, 0)}%` : '').padStart(7)}`);
+    lines.push(`  ${p.layer.padEnd(16)} ${p.pass.padEnd(8)} ${(p.algorithm || '').padEnd(20)} ${fmt(p.ms, 2).padStart(7)} ${`${fmt((100 * p.ms) / total, 1)}%`.padStart(6)} ${(p.flops ? fmt(p.flops / 1e9, 3) : '').padStart(6)} ${(rate ? fmt(rate) : '').padStart(8)} ${(rate && peak ? `${fmt((100 * rate) / peak.gflops, 0)}%` : '').padStart(7)}${wallCells(p)}`);
   }
   const flops = k.layers.reduce((sum, p) => sum + p.flops, 0);
-  lines.push(`  ${'total'.padEnd(46)} ${fmt(total, 2).padStart(7)} ${'100%'.padStart(6)} ${fmt(flops / 1e9, 3).padStart(6)} ${fmt(flops / total / 1e6).padStart(8)} ${peak ? `${fmt((100 * flops) / total / 1e6 / peak.gflops, 0)}%`.padStart(7) : ''}`);
+  lines.push(`  ${'total'.padEnd(46)} ${fmt(total, 2).padStart(7)} ${'100%'.padStart(6)} ${fmt(flops / 1e9, 3).padStart(6)} ${fmt(flops / total / 1e6).padStart(8)} ${peak ? `${fmt((100 * flops) / total / 1e6 / peak.gflops, 0)}%`.padStart(7) : ''.padStart(7)}` +
+    (scaling ? ` ${fmt(wall(1), 2).padStart(7)} ${fmt(wall(most), 2).padStart(7)} ${fmt(wall(1) / wall(most), 2).padStart(5)}` : ''));
   lines.push(`  (${fmt((1000 * 32) / total, 0)} img/s if a step were only these passes)`);
   return lines;
 }
