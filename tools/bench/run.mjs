@@ -51,15 +51,16 @@ function buildNative() {
   return path.join(dir, 'cnn_bench');
 }
 
-// The wasm half needs the wasm preset configured (`npm run build:wasm` does it).
-function buildWasmKernels() {
+// The wasm half needs the wasm preset configured (`npm run build:wasm` does it). target:
+// cnn-bench-kernels (.cjs) or cnn-bench-kernels-threads (.mjs).
+function buildWasmKernels(target) {
   const dir = path.join(root, 'build/wasm');
   if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) throw new Error('build/wasm is not configured: run npm run build:wasm');
-  log('building the wasm kernel benchmark (cnn-bench-kernels)');
+  log(`building the wasm kernel benchmark (${target})`);
   // Debian's Emscripten finds acorn only through NODE_PATH.
-  run('cmake', ['--build', dir, '--target', 'cnn-bench-kernels', '-j', String(os.availableParallelism?.() ?? 2)],
+  run('cmake', ['--build', dir, '--target', target, '-j', String(os.availableParallelism?.() ?? 2)],
     { json: false, env: fs.existsSync('/usr/share/nodejs/acorn') ? { NODE_PATH: '/usr/share/nodejs' } : {} });
-  return path.join(dir, 'bench', 'cnn-bench-kernels.cjs');
+  return path.join(dir, 'bench', `${target}${target.endsWith('-threads') ? '.mjs' : '.cjs'}`);
 }
 
 // --- the engines -----------------------------------------------------------------------------------
@@ -101,9 +102,16 @@ async function main() {
     results.engines['wasm-variants'] = run('node', ['tools/bench/wasm-variants.mjs', '--dir', wasmDir, '--seconds', seconds]);
   });
   attempt('kernels', () => {
-    const module = buildWasmKernels();
+    const module = buildWasmKernels('cnn-bench-kernels');
     log('wasm kernels and SIMD128 peak');
-    results.engines['wasm-kernels'] = run('node', ['tools/bench/wasm-kernels.mjs', '--module', module]);
+    const k = run('node', ['tools/bench/wasm-kernels.mjs', '--module', module]);
+    results.engines['wasm-kernels'] = k;
+    // The layers' wall times at 1 and 2 threads come from the threads build (its kernels and
+    // peak, timed briefly, are left out).
+    const threaded = buildWasmKernels('cnn-bench-kernels-threads');
+    log('wasm layers at 1 and 2 threads');
+    const t = run('node', ['tools/bench/wasm-kernels.mjs', '--module', threaded, '--threads', '2', '--peak', '0.01', '--each', '0.01']);
+    k.layers.forEach((p, i) => { p.wall_ms = t.layers[i]?.wall_ms ?? p.wall_ms; });
   });
   attempt('explain', () => {
     log('wasm simd: saliency + Grad-CAM, occlusion (issue 15)');
