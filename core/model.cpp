@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "parallel.h"
 #include "refuse.h"
 
 namespace cnn {
@@ -85,7 +86,10 @@ const float* Model::layer_output(size_t i, int64_t b) const {
     return out.data() + b * layers_.at(i)->out.size();
 }
 
-void Model::zero_grads() { std::fill(grads_.begin(), grads_.end(), 0.0f); }
+void Model::zero_grads() {
+    parallel_for(static_cast<int64_t>(grads_.size()), 4096,
+                 [&](int64_t b, int64_t e, int) { std::fill(grads_.begin() + b, grads_.begin() + e, 0.0f); });
+}
 
 void Model::backward(const float* dlogits, int64_t batch, const Taps& taps) {
     if (batch != batch_) throw std::logic_error("backward must follow a forward of the same batch");

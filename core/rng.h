@@ -1,5 +1,6 @@
 // One small seeded generator (PCG32) so a seed gives the same run natively and in wasm:
 // the standard library's distributions differ between implementations, so we draw our own.
+// Beside it, a counter-based draw for the masks that must be made in parallel slices.
 #pragma once
 #include <cstdint>
 
@@ -26,6 +27,11 @@ public:
         return (xorshifted >> rot) | (xorshifted << ((32 - rot) & 31));
     }
 
+    uint64_t next_u64() {
+        const uint64_t high = next_u32();
+        return high << 32 | next_u32();
+    }
+
     // Uniform in [0, 1) with 24 bits: exactly representable as float.
     float uniform() { return static_cast<float>(next_u32() >> 8) * (1.0f / 16777216.0f); }
 
@@ -43,5 +49,22 @@ public:
 private:
     uint64_t state_ = 0;
 };
+
+// Draw i of the stream `key`, as counter-based generators make it (the idea of Random123's
+// Philox: Salmon et al., "Parallel Random Numbers: As Easy as 1, 2, 3", SC 2011): a keyed hash
+// of the counter, so any range of draws can be made on its own, in any order or slice, with the
+// same bits. Two rounds of Wellons' lowbias32 mixer (a bijection of 32 bits, from his
+// hash-prospector), keyed by the two halves of `key`; only 32-bit multiplies, so it vectorises
+// (SIMD128 included).
+inline uint32_t counter_draw(uint64_t key, uint32_t i) {
+    auto mix = [](uint32_t x) {
+        x ^= x >> 16;
+        x *= 0x7feb352du;
+        x ^= x >> 15;
+        x *= 0x846ca68bu;
+        return x ^ (x >> 16);
+    };
+    return mix(mix(i ^ static_cast<uint32_t>(key)) + static_cast<uint32_t>(key >> 32));
+}
 
 }  // namespace cnn

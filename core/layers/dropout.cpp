@@ -2,23 +2,31 @@
 // (probability rate) or 1 / (1 - rate); at inference y = x.
 #include <cstring>
 
+#include "core/kernels/dropout.h"
 #include "core/limits.h"
+#include "core/parallel.h"
 #include "core/refuse.h"
 #include "registry.h"
 
 namespace cnn {
 namespace {
 
-void dropout_forward(float* y, float* mask, const float* x, int64_t n, float rate, Rng& rng) {
-    const float keep_scale = 1.0f / (1.0f - rate);
-    for (int64_t i = 0; i < n; ++i) {
-        mask[i] = rng.uniform() < rate ? 0.0f : keep_scale;
-        y[i] = x[i] * mask[i];
-    }
+// Elements per slice of the pool: the mask and the product are cheap per element.
+constexpr int64_t kGrain = 4096;
+
+// y [n] = x ⊙ mask, the mask drawn from the stream `key` (dropout.h), the same at any thread count.
+void dropout_forward(float* y, float* mask, const float* x, int64_t n, double rate, uint64_t key) {
+    parallel_for(n, kGrain, [&](int64_t b, int64_t e, int) {
+        dropout_mask(mask, b, e, rate, key);
+        for (int64_t i = b; i < e; ++i) y[i] = x[i] * mask[i];
+    });
 }
 
+// dx [n] = dy ⊙ mask
 void dropout_backward(float* dx, const float* dy, const float* mask, int64_t n) {
-    for (int64_t i = 0; i < n; ++i) dx[i] = dy[i] * mask[i];
+    parallel_for(n, kGrain, [&](int64_t b, int64_t e, int) {
+        for (int64_t i = b; i < e; ++i) dx[i] = dy[i] * mask[i];
+    });
 }
 
 class Dropout final : public Layer {
@@ -37,7 +45,7 @@ public:
     void forward(const Pass& p, const float* x, float* y) override {
         const int64_t n = p.batch * out.size();
         masked_ = p.training && rate_ > 0;
-        if (masked_) dropout_forward(y, mask_.data(), x, n, static_cast<float>(rate_), *p.rng);
+        if (masked_) dropout_forward(y, mask_.data(), x, n, rate_, p.rng->next_u64());
         else std::memcpy(y, x, sizeof(float) * n);
     }
     void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {

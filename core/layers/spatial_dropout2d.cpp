@@ -3,7 +3,9 @@
 // at inference y = x.
 #include <cstring>
 
+#include "core/kernels/dropout.h"
 #include "core/limits.h"
+#include "core/parallel.h"
 #include "core/refuse.h"
 #include "registry.h"
 
@@ -11,13 +13,16 @@ namespace cnn {
 namespace {
 
 // y [B, P, C] = x ⊙ mask [B, C] broadcast over the P pixels (dx = dy ⊙ mask is the same product).
+// Images are split over the pool.
 void channel_mask_apply(float* y, const float* x, const float* mask, int64_t batch, int64_t pixels, int64_t C) {
-    for (int64_t b = 0; b < batch; ++b)
-        for (int64_t q = 0; q < pixels; ++q)
-            for (int64_t c = 0; c < C; ++c) {
-                const int64_t i = (b * pixels + q) * C + c;
-                y[i] = x[i] * mask[b * C + c];
-            }
+    parallel_for(batch, 1, [&](int64_t b0, int64_t b1, int) {
+        for (int64_t b = b0; b < b1; ++b)
+            for (int64_t q = 0; q < pixels; ++q)
+                for (int64_t c = 0; c < C; ++c) {
+                    const int64_t i = (b * pixels + q) * C + c;
+                    y[i] = x[i] * mask[b * C + c];
+                }
+    });
 }
 
 class SpatialDropout2D final : public Layer {
@@ -43,8 +48,7 @@ public:
             std::memcpy(y, x, sizeof(float) * p.batch * in.size());
             return;
         }
-        const float keep_scale = float(1.0 / (1.0 - rate_));
-        for (int64_t i = 0; i < p.batch * in.c; ++i) mask_[i] = p.rng->uniform() < rate_ ? 0.0f : keep_scale;
+        dropout_mask(mask_.data(), 0, p.batch * in.c, rate_, p.rng->next_u64());
         channel_mask_apply(y, x, mask_.data(), p.batch, in.size() / in.c, in.c);
     }
     void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {

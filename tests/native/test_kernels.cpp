@@ -5,6 +5,7 @@
 // and 2 threads, and max pooling's values and winners, ties included.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "core/drivers/dense.h"
 #include "core/kernels/gemm.h"
 #include "core/kernels/conv_reference.h"
+#include "core/kernels/dropout.h"
 #include "core/kernels/gemm_ukernel.h"
 #include "core/kernels/pooling.h"
 #include "core/kernels/winograd.h"
@@ -334,6 +336,27 @@ TEST_CASE("the convolution drivers give bit-identical results at 1 and 2 threads
         set_num_threads(1);
         for (size_t i = 0; i < 4; ++i) CHECK(results[i] == results[i + 4]);
     }
+}
+
+TEST_CASE("a dropout mask made in slices equals the whole, drops its rate, and changes with the key") {
+    const int64_t n = 100000;
+    const double rate = 0.25;
+    std::vector<float> whole(n), sliced(n), other(n);
+    dropout_mask(whole.data(), 0, n, rate, 42);
+    for (int64_t b = 0; b < n; b += 777) dropout_mask(sliced.data(), b, std::min(n, b + 777), rate, 42);
+    CHECK(whole == sliced);
+    dropout_mask(other.data(), 0, n, rate, 43);
+    int64_t dropped = 0, both = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        REQUIRE((whole[i] == 0.0f || whole[i] == float(1.0 / 0.75)));
+        dropped += whole[i] == 0.0f;
+        both += whole[i] == 0.0f && other[i] == 0.0f;
+    }
+    CHECK(std::abs(double(dropped) / n - rate) < 0.005);        // 25 % ± 0.5 % (about 3.6 σ)
+    CHECK(std::abs(double(both) / n - rate * rate) < 0.004);   // independent keys: 6.25 % dropped by both
+    std::vector<float> none(n);
+    dropout_mask(none.data(), 0, n, 0.0, 42);
+    CHECK(std::count(none.begin(), none.end(), 1.0f) == n);
 }
 
 TEST_CASE("max pooling picks the same values and winners as a scalar loop, the first of equal values winning") {

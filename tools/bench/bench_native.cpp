@@ -139,10 +139,14 @@ json bench_kernels(double budget_each) {
     return out;
 }
 
-json bench_layers(double seconds_each) {
+json bench_layers(double seconds_each, const std::vector<int>& counts) {
     json out = json::array();
-    for (const auto& t : bench::time_layers(2, seconds_each))
-        out.push_back({{"layer", t.layer}, {"pass", t.pass}, {"algorithm", t.algorithm}, {"ms", t.ms}, {"flops", t.flops}});
+    for (const auto& t : bench::time_layers(2, seconds_each, counts)) {
+        json wall = json::object();
+        for (size_t c = 0; c < counts.size(); ++c) wall[std::to_string(counts[c])] = t.wall_ms[c];
+        out.push_back({{"layer", t.layer}, {"pass", t.pass}, {"algorithm", t.algorithm}, {"ms", t.ms},
+                       {"flops", t.flops}, {"wall_ms", wall}});
+    }
     return out;
 }
 
@@ -192,7 +196,7 @@ int main(int argc, char** argv) {
         }
         set_num_threads(1);  // kernels and peaks: one core
         if (wanted("kernels")) out["kernels"] = bench_kernels(0.25);
-        if (wanted("layers")) out["layers"] = bench_layers(0.3);
+        if (wanted("layers")) out["layers"] = bench_layers(0.3, counts);
         std::printf("%s\n", out.dump().c_str());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "cnn_bench: %s\n", e.what());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/kernels/gemm.h"
+#include "core/parallel.h"
 #include "layers.h"
 #include "peak.h"
 #include "shapes.h"
@@ -19,8 +20,9 @@ std::string result;
 
 }  // namespace
 
-// {"simd":…, "peaks":[…], "kernels":[…], "layers":[…]} as a C string, valid until the next call.
-extern "C" const char* bench_kernels_json(double peak_seconds, double seconds_each, double layer_seconds) {
+// {"simd":…, "peaks":[…], "kernels":[…], "layers":[…]} as a C string, valid until the next call;
+// the layers are timed in wall time at 1 thread and, in the threads build, at `threads` too.
+extern "C" const char* bench_kernels_json(double peak_seconds, double seconds_each, double layer_seconds, int threads) {
     char line[512];
     result = std::string("{\"simd\":\"") + bench::simd_name() + "\",\"lanes\":" + std::to_string(bench::simd_lanes());
     std::snprintf(line, sizeof line, ",\"peaks\":[{\"isa\":\"wasm simd128 mul+add\",\"lanes\":4,\"gflops\":%.3f}]",
@@ -39,10 +41,17 @@ extern "C" const char* bench_kernels_json(double peak_seconds, double seconds_ea
     }
     result += "],\"layers\":[";
     first = true;
-    for (const auto& t : bench::time_layers(3, layer_seconds)) {
-        std::snprintf(line, sizeof line, "%s{\"layer\":\"%s\",\"pass\":\"%s\",\"algorithm\":\"%s\",\"ms\":%.4f,\"flops\":%.0f}",
+    std::vector<int> counts{1};
+    if (threads > 1 && set_num_threads(threads) == threads) counts.push_back(threads);
+    for (const auto& t : bench::time_layers(3, layer_seconds, counts)) {
+        std::snprintf(line, sizeof line, "%s{\"layer\":\"%s\",\"pass\":\"%s\",\"algorithm\":\"%s\",\"ms\":%.4f,\"flops\":%.0f,\"wall_ms\":{",
                       first ? "" : ",", t.layer.c_str(), t.pass.c_str(), t.algorithm.c_str(), t.ms, t.flops);
         result += line;
+        for (size_t c = 0; c < counts.size(); ++c) {
+            std::snprintf(line, sizeof line, "%s\"%d\":%.4f", c ? "," : "", counts[c], t.wall_ms[c]);
+            result += line;
+        }
+        result += "}}";
         first = false;
     }
     result += "]}";

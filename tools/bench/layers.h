@@ -4,7 +4,9 @@
 // would take as a direct convolution or plain GEMM. Fast algorithms (Winograd) do fewer, so their
 // GFLOP/s are "effective" figures and may exceed the machine's peak.
 // Times are CPU time on one thread, the least of several groups of runs: on a machine shared
-// with other work, wall time would mostly measure the wait for a core.
+// with other work, wall time would mostly measure the wait for a core. Each pass is also timed
+// in wall time at each thread count asked for (the least of several groups too), so the table
+// shows which passes scale and which run serially.
 #pragma once
 #include <algorithm>
 #include <chrono>
@@ -24,6 +26,7 @@
 #include "core/keras.h"
 #include "core/model.h"
 #include "core/optimizer.h"
+#include "core/parallel.h"
 #include "shapes.h"
 
 namespace cnn::bench {
@@ -31,8 +34,9 @@ namespace cnn::bench {
 struct PassTiming {
     std::string layer, pass;  // pass: "forward", "backward" or "update"
     std::string algorithm;    // what ran: "winograd F(4x4,3x3)", "1-channel direct", "im2col+gemm", "gemm", ""
-    double ms = 0;            // CPU time per run
+    double ms = 0;            // CPU time per run, 1 thread
     double flops = 0;         // direct-convolution / GEMM equivalent; 0 for memory-bound passes
+    std::vector<double> wall_ms;  // wall time per run at each thread count of time_layers' `counts`
 };
 
 inline const char* algorithm_name(ConvAlgorithm a) {
@@ -56,25 +60,29 @@ inline double cpu_ms() {
 }
 #endif
 
-// CPU milliseconds per run of fn, after `warmups`: runs in groups of at least 2 ms (the clock's
-// resolution, and its cost, matter for short passes), the least per-run time of the groups run
-// in `seconds`.
+inline double wall_ms() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Milliseconds per run of fn on `clock` (cpu_ms or wall_ms), after `warmups`: runs in groups of
+// at least 2 ms (the clock's resolution, and its cost, matter for short passes), the least
+// per-run time of the groups run in `seconds`.
 template <class Fn>
-double cpu_ms_per_run(Fn fn, int warmups, double seconds) {
+double ms_per_run(Fn fn, int warmups, double seconds, double (*clock)()) {
     using Clock = std::chrono::steady_clock;
     for (int i = 0; i < warmups; ++i) fn();
     int runs = 1;  // per group, doubled until a group takes 2 ms
     for (;; runs *= 2) {
-        const double c0 = cpu_ms();
+        const double c0 = clock();
         for (int i = 0; i < runs; ++i) fn();
-        if (cpu_ms() - c0 >= 2.0) break;
+        if (clock() - c0 >= 2.0) break;
     }
     double best = std::numeric_limits<double>::infinity();
     const auto start = Clock::now();
     for (int groups = 0; groups < 5 || std::chrono::duration<double>(Clock::now() - start).count() < seconds; ++groups) {
-        const double c0 = cpu_ms();
+        const double c0 = clock();
         for (int i = 0; i < runs; ++i) fn();
-        best = std::min(best, (cpu_ms() - c0) / runs);
+        best = std::min(best, (clock() - c0) / runs);
     }
     return best;
 }
@@ -87,7 +95,10 @@ inline ConvGeometry conv_geometry(Layer& layer) {
                               c["padding"] == "same" ? Padding::Same : Padding::Valid);
 }
 
-inline std::vector<PassTiming> time_layers(int warmups, double seconds_each, int64_t batch = kBatch) {
+// Every pass of a training step: CPU time at 1 thread, then wall time at each of `counts`
+// (set_num_threads; a build without threads runs 1).
+inline std::vector<PassTiming> time_layers(int warmups, double seconds_each, const std::vector<int>& counts,
+                                           int64_t batch = kBatch) {
     Model model(basic_cnn_spec());
     Rng rng(1);
     model.init_weights(rng);
@@ -97,6 +108,15 @@ inline std::vector<PassTiming> time_layers(int warmups, double seconds_each, int
     model.forward(input.data(), batch, true, &rng);
 
     std::vector<PassTiming> out;
+    const auto time_pass = [&](PassTiming t, auto fn) {
+        set_num_threads(1);
+        t.ms = ms_per_run(fn, warmups, seconds_each, cpu_ms);
+        for (int count : counts) {
+            set_num_threads(count);
+            t.wall_ms.push_back(ms_per_run(fn, warmups, seconds_each, wall_ms));
+        }
+        return t;
+    };
     std::vector<float> grads(model.param_count());
     Rng dropout_rng(2);
     for (size_t i = 0; i < model.layers().size(); ++i) {
@@ -123,22 +143,22 @@ inline std::vector<PassTiming> time_layers(int warmups, double seconds_each, int
             flops = 2.0 * batch * layer.in.c * layer.out.c;
         }
         if (kind == "Flatten") continue;  // a copy
-        const auto time = [&](auto fn) { return cpu_ms_per_run(fn, warmups, seconds_each); };
-        out.push_back({layer.name, "forward", algorithm, time([&] { layer.forward(p, in, y.data()); }), flops});
         // The backward runs on the layer's own output (its activation's mask); it overwrites dy
         // with dz in place, as the model lets it, which changes the values but not the work.
         const float* own = model.layer_output(i);
-        out.push_back({layer.name, "backward", algorithm,
-                       time([&] { layer.backward(p, in, own, dy.data(), dinput); }), flops * (dinput ? 2 : 1)});
+        out.push_back(time_pass({layer.name, "forward", algorithm, 0, flops, {}}, [&] { layer.forward(p, in, y.data()); }));
+        out.push_back(time_pass({layer.name, "backward", algorithm, 0, flops * (dinput ? 2 : 1), {}},
+                                [&] { layer.backward(p, in, own, dy.data(), dinput); }));
     }
     OptimizerConfig adam;
     Optimizer optimizer(adam, model.param_count());
     std::vector<float> params = model.params();
     for (auto& g : grads) g *= 1e-3f;
-    out.push_back({"Adam", "update", "", cpu_ms_per_run([&] {
-                       std::fill(model.grads().begin(), model.grads().end(), 0.0f);  // as zero_grads() does
-                       optimizer.step(params.data(), grads.data());
-                   }, warmups, seconds_each), 0});
+    out.push_back(time_pass({"Adam", "update", "", 0, 0, {}}, [&] {
+        model.zero_grads();  // once a step, as Trainer::run does
+        optimizer.step(params.data(), grads.data());
+    }));
+    set_num_threads(1);
     return out;
 }
 

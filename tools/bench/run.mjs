@@ -51,15 +51,16 @@ function buildNative() {
   return path.join(dir, 'cnn_bench');
 }
 
-// The wasm half needs the wasm preset configured (`npm run build:wasm` does it).
-function buildWasmKernels() {
+// The wasm half needs the wasm preset configured (`npm run build:wasm` does it). target:
+// cnn-bench-kernels (.cjs) or cnn-bench-kernels-threads (.mjs).
+function buildWasmKernels(target) {
   const dir = path.join(root, 'build/wasm');
   if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) throw new Error('build/wasm is not configured: run npm run build:wasm');
-  log('building the wasm kernel benchmark (cnn-bench-kernels)');
+  log(`building the wasm kernel benchmark (${target})`);
   // Debian's Emscripten finds acorn only through NODE_PATH.
-  run('cmake', ['--build', dir, '--target', 'cnn-bench-kernels', '-j', String(os.availableParallelism?.() ?? 2)],
+  run('cmake', ['--build', dir, '--target', target, '-j', String(os.availableParallelism?.() ?? 2)],
     { json: false, env: fs.existsSync('/usr/share/nodejs/acorn') ? { NODE_PATH: '/usr/share/nodejs' } : {} });
-  return path.join(dir, 'bench', 'cnn-bench-kernels.cjs');
+  return path.join(dir, 'bench', `${target}${target.endsWith('-threads') ? '.mjs' : '.cjs'}`);
 }
 
 // --- the engines -----------------------------------------------------------------------------------
@@ -101,9 +102,16 @@ async function main() {
     results.engines['wasm-variants'] = run('node', ['tools/bench/wasm-variants.mjs', '--dir', wasmDir, '--seconds', seconds]);
   });
   attempt('kernels', () => {
-    const module = buildWasmKernels();
+    const module = buildWasmKernels('cnn-bench-kernels');
     log('wasm kernels and SIMD128 peak');
-    results.engines['wasm-kernels'] = run('node', ['tools/bench/wasm-kernels.mjs', '--module', module]);
+    const k = run('node', ['tools/bench/wasm-kernels.mjs', '--module', module]);
+    results.engines['wasm-kernels'] = k;
+    // The layers' wall times at 1 and 2 threads come from the threads build (its kernels and
+    // peak, timed briefly, are left out).
+    const threaded = buildWasmKernels('cnn-bench-kernels-threads');
+    log('wasm layers at 1 and 2 threads');
+    const t = run('node', ['tools/bench/wasm-kernels.mjs', '--module', threaded, '--threads', '2', '--peak', '0.01', '--each', '0.01']);
+    k.layers.forEach((p, i) => { p.wall_ms = t.layers[i]?.wall_ms ?? p.wall_ms; });
   });
   attempt('explain', () => {
     log('wasm simd: saliency + Grad-CAM, occlusion (issue 15)');
@@ -170,15 +178,23 @@ function rooflineLines(label, k) {
   if (!k?.layers) return [];
   const peak = k.peaks?.[0];
   const total = k.layers.reduce((sum, p) => sum + p.ms, 0);
+  // Wall time at 1 thread and at the most threads measured: which passes scale, which run serially.
+  const most = Math.max(...Object.keys(k.layers[0].wall_ms ?? {}).map(Number));
+  const scaling = most > 1;
+  const wall = (t) => k.layers.reduce((sum, p) => sum + p.wall_ms[t], 0);
   const lines = [`${label}: a training step layer by layer (batch 32, 1 thread, CPU time); FLOPs counted as direct convolution / GEMM,`,
-    `so a fast algorithm can pass the measured peak (${peak ? `${peak.isa} ${fmt(peak.gflops)} GFLOP/s` : '—'})`];
-  lines.push(`  ${'layer'.padEnd(16)} ${'pass'.padEnd(8)} ${'algorithm'.padEnd(20)} ${'ms'.padStart(7)} ${'share'.padStart(6)} ${'GFLOP'.padStart(6)} ${'GFLOP/s'.padStart(8)} ${'% peak'.padStart(7)}`);
+    `so a fast algorithm can pass the measured peak (${peak ? `${peak.isa} ${fmt(peak.gflops)} GFLOP/s` : '—'})` +
+    (scaling ? `; wall time at 1 and ${most} threads, and the speed-up` : '')];
+  const wallCells = (p) => (scaling ? ` ${fmt(p.wall_ms[1], 2).padStart(7)} ${fmt(p.wall_ms[most], 2).padStart(7)} ${fmt(p.wall_ms[1] / p.wall_ms[most], 2).padStart(5)}` : '');
+  lines.push(`  ${'layer'.padEnd(16)} ${'pass'.padEnd(8)} ${'algorithm'.padEnd(20)} ${'ms'.padStart(7)} ${'share'.padStart(6)} ${'GFLOP'.padStart(6)} ${'GFLOP/s'.padStart(8)} ${'% peak'.padStart(7)}` +
+    (scaling ? ` ${'1T wall'.padStart(7)} ${`${most}T wall`.padStart(7)} ${`${most}T/1T`.padStart(5)}` : ''));
   for (const p of k.layers) {
     const rate = p.flops ? p.flops / p.ms / 1e6 : null;
-    lines.push(`  ${p.layer.padEnd(16)} ${p.pass.padEnd(8)} ${(p.algorithm || '').padEnd(20)} ${fmt(p.ms, 2).padStart(7)} ${`${fmt((100 * p.ms) / total, 1)}%`.padStart(6)} ${(p.flops ? fmt(p.flops / 1e9, 3) : '').padStart(6)} ${(rate ? fmt(rate) : '').padStart(8)} ${(rate && peak ? `${fmt((100 * rate) / peak.gflops, 0)}%` : '').padStart(7)}`);
+    lines.push(`  ${p.layer.padEnd(16)} ${p.pass.padEnd(8)} ${(p.algorithm || '').padEnd(20)} ${fmt(p.ms, 2).padStart(7)} ${`${fmt((100 * p.ms) / total, 1)}%`.padStart(6)} ${(p.flops ? fmt(p.flops / 1e9, 3) : '').padStart(6)} ${(rate ? fmt(rate) : '').padStart(8)} ${(rate && peak ? `${fmt((100 * rate) / peak.gflops, 0)}%` : '').padStart(7)}${wallCells(p)}`);
   }
   const flops = k.layers.reduce((sum, p) => sum + p.flops, 0);
-  lines.push(`  ${'total'.padEnd(46)} ${fmt(total, 2).padStart(7)} ${'100%'.padStart(6)} ${fmt(flops / 1e9, 3).padStart(6)} ${fmt(flops / total / 1e6).padStart(8)} ${peak ? `${fmt((100 * flops) / total / 1e6 / peak.gflops, 0)}%`.padStart(7) : ''}`);
+  lines.push(`  ${'total'.padEnd(46)} ${fmt(total, 2).padStart(7)} ${'100%'.padStart(6)} ${fmt(flops / 1e9, 3).padStart(6)} ${fmt(flops / total / 1e6).padStart(8)} ${peak ? `${fmt((100 * flops) / total / 1e6 / peak.gflops, 0)}%`.padStart(7) : ''.padStart(7)}` +
+    (scaling ? ` ${fmt(wall(1), 2).padStart(7)} ${fmt(wall(most), 2).padStart(7)} ${fmt(wall(1) / wall(most), 2).padStart(5)}` : ''));
   lines.push(`  (${fmt((1000 * 32) / total, 0)} img/s if a step were only these passes)`);
   return lines;
 }
