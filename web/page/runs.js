@@ -57,9 +57,12 @@ export function startRuns(app, models) {
       finish({ ...live, state: state === 'done' ? 'done' : 'stopped' }, s, { weightsInUse: state !== 'idle' });
     }
   });
+  // `?no-recording` in the address leaves the steps out (and so the curves): for the benchmark
+  // that measures what recording costs the training (tools/bench/browser.mjs).
+  const recording = !new URLSearchParams(location.search).has('no-recording');
   on('metrics', ({ step, losses, accuracies, chunkMs }) => {
     const { live } = runs();
-    if (live) patch('runs', { live: withSteps(live, { step, losses, accuracies, chunkSeconds: chunkMs / 1000 }) });
+    if (live && recording) patch('runs', { live: withSteps(live, { step, losses, accuracies, chunkSeconds: chunkMs / 1000 }) });
   });
   on('epoch', ({ accuracy }) => {
     const { live } = runs();
