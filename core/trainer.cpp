@@ -145,6 +145,8 @@ StepStats Trainer::run(int64_t steps) {
         ++step_;
 
         loss_sum += batch_loss, correct += batch_correct, seen += n;
+        s.losses.push_back(batch_loss / double(n));
+        s.accuracies.push_back(double(batch_correct) / double(n));
         epoch_loss_sum_ += batch_loss, epoch_correct_ += batch_correct, epoch_seen_ += n;
 
         // Keras validates at each epoch's end; validation_every adds checks between them. The chunk

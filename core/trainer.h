@@ -21,6 +21,7 @@ namespace cnn {
 
 struct StepStats {
     double loss = 0, accuracy = 0;              // mean over the steps just run
+    std::vector<double> losses, accuracies;     // each step's batch loss and accuracy, in order
     double epoch_loss = 0, epoch_accuracy = 0;  // running mean over the current epoch (what Keras prints)
     int64_t step = 0, epoch = 0;                // steps done in total; epoch in progress (0-based)
     int64_t steps_per_epoch = 0, total_steps = 0;

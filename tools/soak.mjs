@@ -3,6 +3,10 @@
 // first with `npm run build:page`), trained from new random weights as a press of Train does.
 // Checks, and prints with the load average:
 //   - a validation point after every epoch (the worker's 1,000-image check);
+//   - training as fast in the last epoch as in the first: images/s of epoch 3 (its images over
+//     its wall time) at least 0.9 × epoch 1's. Each epoch also prints where the CPU went (the
+//     workers, the page's main thread, compositing, the rest of the browser, this harness; from
+//     /proc, so other work on the machine does not count), to tell what took it if not;
 //   - test accuracy on all 10,000 test images ≥ 99 % after the third epoch;
 //   - the training worker's wasm heap in use (bytes malloc holds) after epoch 3 within 5 MiB
 //     of after epoch 1: a long run does not leak;
@@ -16,11 +20,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPreview, launchBrowser, waitForReady } from '../tests/browser/server.mjs';
 import { traceMainThread } from '../tests/browser/main-thread.mjs';
+import { threadCpu, cpuBetween } from '../tests/browser/thread-cpu.mjs';
 
 const EPOCHS = 3;
 const MIN_TEST_ACCURACY = 0.99;
 const HEAP_SLACK_BYTES = 5 * 1024 * 1024;
 const TASK_BUDGET_MS = 50;
+const MIN_SPEED_KEPT = 0.9; // images/s of the last epoch over the first's
 const TRACE_SEGMENT_MS = 30_000;
 const TIMEOUT_MS = 3 * 60 * 60 * 1000; // a very slow machine still finishes; a hang does not run for ever
 
@@ -30,16 +36,19 @@ const MiB = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 const minutes = (ms) => `${(ms / 60_000).toFixed(1)} min`;
 
 /** In the page before its scripts: keeps the training worker's validation points (its 'epoch'
- *  events) in window.soakEpochs, beside the page's own handling of them. */
+ *  events) in window.soakEpochs, beside the page's own handling of them, with the step they
+ *  came at and when. */
 function recordEpochs() {
   window.soakEpochs = [];
+  let step = 0;
   const Native = window.Worker;
   window.Worker = class extends Native {
     constructor(url, options) {
       super(url, options);
       if (String(url).includes('trainer')) {
         this.addEventListener('message', ({ data }) => {
-          if (data?.type === 'epoch') window.soakEpochs.push({ epoch: data.epoch, accuracy: data.accuracy, count: data.count });
+          if (data?.type === 'metrics') step = data.step;
+          if (data?.type === 'epoch') window.soakEpochs.push({ epoch: data.epoch, accuracy: data.accuracy, count: data.count, step, at: performance.now() });
         });
       }
     }
@@ -74,8 +83,10 @@ try {
       if (!/no script from/.test(err.message)) throw err;
     }
   }
+  const batchSize = Number(await page.locator('#batch-size').inputValue());
   let segmentStart = Date.now();
   const started = Date.now();
+  let previous = { step: 0, at: await page.evaluate(() => performance.now()), cpu: threadCpu() };
   await page.getByTestId('train-start').click();
   for (;;) {
     await page.waitForTimeout(1000);
@@ -83,10 +94,21 @@ try {
     for (const point of seen.slice(report.epochs.length)) {
       const heapBytes = await page.evaluate(() => window.cnnPlayground.heapInUse());
       const throughput = (await page.getByTestId('throughput').textContent()).trim();
-      const entry = { ...point, heapBytes, minutes: (Date.now() - started) / 60_000, throughput };
+      const cpu = threadCpu();
+      const seconds = (point.at - previous.at) / 1000;
+      const imagesPerSec = ((point.step - previous.step) * batchSize) / seconds;
+      // CPU of each group over the epoch, as a share of one core; the workers' per training step.
+      const used = cpuBetween(previous.cpu, cpu);
+      const cpuShare = Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, ms / 10 / seconds]));
+      const workerMsPerStep = used.workers / (point.step - previous.step);
+      previous = { step: point.step, at: point.at, cpu };
+      const entry = { ...point, heapBytes, minutes: (Date.now() - started) / 60_000, throughput, imagesPerSec, cpuShare, workerMsPerStep };
       report.epochs.push(entry);
       console.log(`epoch ${point.epoch}: validation accuracy ${(point.accuracy * 100).toFixed(2)} % on ${point.count} images, ` +
-        `heap in use ${MiB(heapBytes)}, ${minutes(Date.now() - started)} in, ${throughput} images/s, load ${load()}`);
+        `heap in use ${MiB(heapBytes)}, ${minutes(Date.now() - started)} in, ${imagesPerSec.toFixed(0)} images/s over the epoch ` +
+        `(last chunk ${throughput}), load ${load()}\n  CPU, % of a core: ` +
+        `${Object.entries(cpuShare).sort((a, b) => b[1] - a[1]).map(([group, share]) => `${group} ${share.toFixed(0)}`).join(', ')}; ` +
+        `workers ${workerMsPerStep.toFixed(1)} ms a step`);
     }
     if (Date.now() - segmentStart > TRACE_SEGMENT_MS) {
       await collect();
@@ -123,6 +145,9 @@ try {
     if (Math.abs(report.heapGrowthBytes) > HEAP_SLACK_BYTES) {
       failures.push(`wasm heap in use after epoch ${EPOCHS} is ${MiB(report.heapGrowthBytes)} away from after epoch 1 (allowed ${MiB(HEAP_SLACK_BYTES)})`);
     }
+  }
+  if (first && last && !(last.imagesPerSec >= MIN_SPEED_KEPT * first.imagesPerSec)) {
+    failures.push(`epoch ${EPOCHS} trained at ${last.imagesPerSec.toFixed(0)} images/s, under ${MIN_SPEED_KEPT} × epoch 1's ${first.imagesPerSec.toFixed(0)}`);
   }
   if (tasks.length < 100) failures.push(`only ${tasks.length} main-thread tasks traced`);
   for (const t of worst.filter((t) => t.cpuMs > TASK_BUDGET_MS)) failures.push(`main-thread task over ${TASK_BUDGET_MS} ms: ${describe(t)}`);

@@ -176,6 +176,8 @@ public:
             StepStats s = trainer_->run(steps);
             json metrics = {{"loss", s.loss},
                             {"accuracy", s.accuracy},
+                            {"losses", s.losses},
+                            {"accuracies", s.accuracies},
                             {"epoch_loss", s.epoch_loss},
                             {"epoch_accuracy", s.epoch_accuracy},
                             {"step", s.step},

@@ -50,9 +50,28 @@ function pageTasks(events, origin) {
   const main = events.filter((e) => e.pid === script.pid && e.tid === script.tid && e.ph === 'X').sort((a, b) => a.ts - b.ts);
   const tasks = main.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.tdur != null);
   const first = tasks[0]?.ts ?? 0;
-  const inside = (task, e) => e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur && e !== task;
+  /** The index of the first event of `main` at or after `ts` (main is sorted by ts). */
+  const firstAt = (ts) => {
+    let [lo, hi] = [0, main.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (main[mid].ts < ts) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // The events inside a task: from the first that starts with it, while they start before its end or at it
+  // (a sweep, not a scan of the whole trace per task: a 30 s trace holds tens of thousands of events).
+  const inside = (task) => {
+    const found = [];
+    for (let i = firstAt(task.ts); i < main.length && main[i].ts <= task.ts + task.dur; i++) {
+      const e = main[i];
+      if (e !== task && e.ts + e.dur <= task.ts + task.dur) found.push(e);
+    }
+    return found;
+  };
   return tasks.flatMap((task) => {
-    const within = main.filter((e) => inside(task, e));
+    const within = inside(task);
     const scripts = within.filter(isPageScript);
     if (!scripts.length) return [];
     const gc = unionLength(within.filter((e) => GC_EVENTS.has(e.name) && e.tts != null)

@@ -10,6 +10,9 @@ import { startPreview, launchBrowser, waitForReady } from './server.mjs';
 const noWorkers = fileURLToPath(new URL('./no-workers.config.js', import.meta.url));
 const noPoolWorkers = fileURLToPath(new URL('./no-pool-workers.config.js', import.meta.url));
 const errorLine = (page) => page.getByTestId('error');
+// The page's waits (web/shared/waits.js) shortened for these tests: a report after 4–6 s instead of 20–30 s, a frozen
+// worker replaced after 2.8 s instead of 7 s.
+const shortWaits = (server, factor) => `${server.url}?waits=${factor}`;
 
 /** Counts the workers the page constructs (runs before the page's own scripts). */
 function countWorkers() {
@@ -66,10 +69,10 @@ describe('a page that cannot start says so', () => {
   }, noWorkers));
 
   it('goes on with one thread when the threads build does not finish starting', () => onNewPage(async (page, server) => {
-    await page.goto(server.url);
+    await page.goto(shortWaits(server, 0.2));
     await waitForReady(page);
     assert.match(await page.getByTestId('build-info').textContent(),
-      /^SIMD, 1 thread — no threads: the multi-threaded engine did not start: still starting after \d+ s$/);
+      /^SIMD, 1 thread — no threads: the multi-threaded engine did not start: still starting after 4 s$/);
   }, noPoolWorkers));
 
   // Firefox under automation now and then freezes a worker as the threads build starts its pool
@@ -82,7 +85,8 @@ describe('a page that cannot start says so', () => {
       let served = 0;
       await page.route('**/wasm/cnn-threads.mjs', (route) =>
         ++served <= freezes ? route.fulfill({ contentType: 'text/javascript', body: 'for (;;) {}' }) : route.continue());
-      await page.goto(server.url);
+      // Pings every 0.8 s, frozen after 2 s unanswered (instead of 2 s and 5 s).
+      await page.goto(shortWaits(server, 0.4));
       await waitForReady(page);
       assert.match(await page.getByTestId('build-info').textContent(), shown);
       assert.equal((await errorLine(page).textContent()).trim(), '');
@@ -98,8 +102,8 @@ describe('a page that cannot start says so', () => {
         await released;
         await route.continue();
       });
-      await page.goto(server.url);
-      await errorLine(page).filter({ hasText: /has not started after \d+ s/ }).waitFor({ timeout: 90_000 });
+      await page.goto(shortWaits(server, 0.2));
+      await errorLine(page).filter({ hasText: /has not started after 6 s/ }).waitFor({ timeout: 90_000 });
       assert.doesNotMatch(await page.getByTestId('model-status').textContent(), /ready/);
       release();
       await waitForReady(page);

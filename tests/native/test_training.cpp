@@ -40,6 +40,18 @@ TEST_CASE("Basic_CNN learns MNIST: 150 steps of Adam reach over 90% on 1,000 tes
     CHECK(later.step == 150);
     CHECK(later.loss < first.loss);
     CHECK(after.accuracy > 0.90);
+    // Each step's figures: as many as steps run, their mean is the chunk's (full batches here).
+    REQUIRE(first.losses.size() == 10);
+    REQUIRE(first.accuracies.size() == 10);
+    CHECK(later.losses.size() == 140);
+    double loss_sum = 0, accuracy_sum = 0;
+    for (int i = 0; i < 10; ++i) {
+        CHECK(first.losses[i] > 0);
+        CHECK(first.accuracies[i] * 32 == doctest::Approx(std::round(first.accuracies[i] * 32)));
+        loss_sum += first.losses[i], accuracy_sum += first.accuracies[i];
+    }
+    CHECK(loss_sum / 10 == doctest::Approx(first.loss));
+    CHECK(accuracy_sum / 10 == doctest::Approx(first.accuracy));
     int64_t total = 0;
     for (auto& row : after.confusion)
         for (auto v : row) total += v;

@@ -114,6 +114,13 @@ test('a few hundred steps on MNIST lower the loss and reach over 90% test accura
   const later = JSON.parse(e.train(190));
   assert.equal(later.step, 200);
   assert.ok(later.loss < first.loss, `loss ${first.loss} → ${later.loss}`);
+  // Each step's loss and accuracy too (the page records a point per step): as many as steps run,
+  // accuracies in 32nds of a batch, their means the chunk's.
+  assert.equal(first.losses.length, 10);
+  assert.equal(later.accuracies.length, 190);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  assert.ok(Math.abs(mean(first.losses) - first.loss) < 1e-9 && Math.abs(mean(first.accuracies) - first.accuracy) < 1e-9);
+  assert.ok(first.accuracies.every((a) => Number.isInteger(a * 32)) && first.losses.every((l) => l > 0));
   const r = JSON.parse(e.evaluate(0, 0));
   assert.equal(r.count, 10000);
   assert.ok(r.accuracy > 0.9, `test accuracy ${r.accuracy}`);

@@ -10,8 +10,12 @@
 //   first checkpoint whose full test accuracy is ≥ 97 %.
 // img/s is the median of the worker's per-chunk figures. A second, shorter run measures the
 // SIMD-only build (wasm 'simd') for comparison, and PyTorch (with OpenBLAS, torch.mjs) trains on
-// one thread for the ratio of the targets. Writes build/bench/browser.json.
+// one thread for the ratio of the targets. Then what recording a run costs: the page itself
+// (its Train button, its charts) trains in alternating trials with and without recording
+// (`?no-recording`), and img/s with recording must be within the trials' spread of img/s without,
+// or within 2 %. Writes build/bench/browser.json.
 // Options: --build (run `vite build` first)  --limit-seconds S (default 240)
+//          --recording-trials N (default 4 of each), --trial-seconds S (default 20)
 //          --dist DIR: the built page to find the worker in when PREVIEW_CONFIG (see
 //          tests/browser/server.mjs) serves another build than dist/
 import { spawnSync } from 'node:child_process';
@@ -115,6 +119,43 @@ async function trainFor({ wasm, ms }) {
   return { build: init.build, threads: init.threads, rates, steps: b.metrics.at(-1)?.step ?? 0 };
 }
 
+/** img/s of the page's own training between `warmMs` and `warmMs + ms` after a press of Train. */
+async function pageTrial(page, { warmMs, ms }) {
+  const step = async () => Number(await page.getByTestId('step').textContent());
+  await page.getByTestId('train-start').click();
+  await page.locator('[data-testid="train-state"][data-state="running"]').waitFor();
+  await page.waitForTimeout(warmMs);
+  const [from, t0] = [await step(), Date.now()];
+  await page.waitForTimeout(ms);
+  const [to, t1] = [await step(), Date.now()];
+  await page.getByTestId('train-stop').click();
+  await page.locator('[data-testid="train-state"][data-state="stopped"]').waitFor();
+  return ((to - from) * 32) / ((t1 - t0) / 1000);
+}
+
+/** What recording the run (its steps, its curves drawn) costs the page's training: alternating
+ *  trials in two pages, one recording and one not. */
+async function recordingCost(browser, server, { trials, seconds }) {
+  const pages = {};
+  for (const [mode, query] of [['recording', ''], ['not recording', '?no-recording']]) {
+    const page = (pages[mode] = await browser.context.newPage());
+    await page.goto(`${server.url}${query}#epochs=50`);
+    await page.getByTestId('model-status').filter({ hasText: 'ready' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('load-data').click();
+    await page.getByTestId('data-status').filter({ hasText: /test images loaded/ }).waitFor({ timeout: 300_000 });
+  }
+  const rates = { recording: [], 'not recording': [] };
+  for (let i = 0; i < trials; i++) {
+    for (const mode of i % 2 ? ['not recording', 'recording'] : ['recording', 'not recording']) {
+      rates[mode].push(await pageTrial(pages[mode], { warmMs: 3000, ms: seconds * 1000 }));
+    }
+  }
+  const [withIt, without] = [median(rates.recording), median(rates['not recording'])];
+  const spread = Math.max(...rates['not recording']) - Math.min(...rates['not recording']);
+  const difference = without - withIt;
+  return { rates, img_per_s: withIt, img_per_s_without: without, spread, ok: difference <= Math.max(spread, 0.02 * without) };
+}
+
 export async function runBrowser(args) {
   ensurePage(Boolean(args.build));
   const url = workerUrl(path.resolve(root, args.dist ?? 'dist'));
@@ -140,6 +181,10 @@ export async function runBrowser(args) {
     const simd = await page.evaluate(trainFor, { wasm: 'simd', ms: 10_000 });
     await page.evaluate(() => window.__bench.terminate());
     result.simd = { ...simd, img_per_s: median(simd.rates), rates: undefined };
+
+    const trials = Number(args['recording-trials'] ?? 4);
+    process.stderr.write(`bench: browser, the page training with and without recording the run, ${trials} trials of each\n`);
+    result.recording = await recordingCost(browser, server, { trials, seconds: Number(args['trial-seconds'] ?? 20) });
   } finally {
     await browser.close();
     await server.close();
@@ -166,6 +211,9 @@ export async function runBrowser(args) {
     `  ${`wasm ${d.build} (${d.threads} threads)`.padEnd(28)} ${fmt(d.img_per_s)} img/s   time to 97 %: ${d.time_to_97_s != null ? `${d.time_to_97_s.toFixed(1)} s (step ${d.reached.step}, test accuracy ${(100 * d.reached.accuracy).toFixed(2)} %)` : 'not reached'}`,
     `  ${`wasm ${result.simd.build} (${result.simd.threads} thread)`.padEnd(28)} ${fmt(result.simd.img_per_s)} img/s`,
     `  ${`PyTorch ${result.pytorch?.version ?? ''} (1 thread)`.padEnd(28)} ${fmt(result.pytorch?.train?.['1']?.img_per_s)} img/s   ${result.pytorch?.blas ?? ''}`,
+    `  the page, recording the run: ${fmt(result.recording.img_per_s)} img/s, not recording: ${fmt(result.recording.img_per_s_without)} img/s ` +
+      `(trials ${result.recording.rates.recording.map((r) => r.toFixed(0)).join(', ')} and ${result.recording.rates['not recording'].map((r) => r.toFixed(0)).join(', ')}) ` +
+      `${result.recording.ok ? '✓ recording costs no measurable speed' : '✗ recording costs more than the trials\' spread and 2 %'}`,
     `  checkpoints: ${d.checks.map((c) => `${c.step}: ${(100 * c.accuracy_2000).toFixed(1)}%${c.accuracy != null ? `/${(100 * c.accuracy).toFixed(2)}%` : ''} @${c.seconds.toFixed(1)}s`).join('  ')}`,
     'Targets (issue 16):',
     ...targetLines(result.targets),

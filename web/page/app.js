@@ -7,6 +7,7 @@ import { WorkerClient } from './worker-client.js';
 import { Request } from '../shared/protocol.js';
 import { DEFAULT_SETTINGS } from '../shared/url-state.js';
 import { CLASS_PRESETS } from '../shared/idx.js';
+import { waitsFor } from '../shared/waits.js';
 
 /** @typedef {import('../shared/url-state.js').Settings} Settings */
 /** @typedef {import('../shared/keras-form.js').FormLayer} FormLayer */
@@ -144,7 +145,10 @@ export function createApp({ createTrainer, createPredictor, onTrainerCrash }) {
    */
   const patch = (key, change) => store.update((s) => ({ [key]: { ...s[key], ...change } }));
 
-  return { store, trainer, predictor, connectPredictor, on, showError, clearError, task, patch };
+  /** How long starting may take before the page reports it (shortened by `?waits=` in tests). */
+  const waits = waitsFor(location.search);
+
+  return { store, trainer, predictor, connectPredictor, on, showError, clearError, task, patch, waits };
 }
 
 /** @typedef {ReturnType<typeof createApp>} App */

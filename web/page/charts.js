@@ -2,30 +2,34 @@
 // Training charts (uPlot): loss and accuracy per step, and validation accuracy after each epoch,
 // of every run shown (the one in progress and those ticked to compare), each in its own colour
 // and named in the legend, along steps or images seen. Runs arrive as plain data; redraws are
-// batched to at most one per animation frame, and a chart is made anew only when the set of
-// runs it shows changes.
+// batched to at most one per animation frame and REDRAW_MS, and a chart is made anew only when
+// the set of runs it shows changes. A redraw costs the same at step 100 and at step 100,000:
+// each curve is thinned to MAX_POINTS, in O(MAX_POINTS).
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 /**
- * One run as the charts draw it.
- * @typedef {{ id: string, name: string, colour: string, batchSize: number, steps: number[], loss: number[],
- *   accuracy: number[], validationSteps: number[], validation: number[] }} ChartRun
+ * One run as the charts draw it: its first `points` steps (the columns may hold room for more).
+ * @typedef {{ id: string, name: string, colour: string, batchSize: number, points: number, steps: Int32Array,
+ *   loss: Float64Array, accuracy: Float64Array, validationSteps: number[], validation: number[] }} ChartRun
  */
 /** @typedef {'step' | 'images'} Alignment */
 
-const MAX_POINTS = 2000; // per run and curve: beyond this, points are thinned so redraws stay cheap
+const MAX_POINTS = 1000; // per run and curve: beyond this, points are thinned so a redraw costs the same however long the run
 const HEIGHT = 220;
+const REDRAW_MS = 250; // a run in progress is redrawn at most this often (the worker reports ~13 times a second)
 
 function axisColor() {
   return getComputedStyle(document.documentElement).getPropertyValue('--fg').trim() || '#222';
 }
 
-/** Every k-th index of n, the last always kept, so that at most MAX_POINTS remain. */
+/** Every k-th index of n, the last always kept, so that at most MAX_POINTS + 1 remain: O(MAX_POINTS), not O(n). */
 function thinned(/** @type {number} */ n) {
   const k = Math.ceil(n / MAX_POINTS);
-  return Array.from({ length: n }, (_, i) => i).filter((i) => i % k === 0 || i === n - 1);
+  const kept = Array.from({ length: Math.ceil(n / k) }, (_, j) => j * k);
+  if (n && kept[kept.length - 1] !== n - 1) kept.push(n - 1);
+  return kept;
 }
 
 /** @type {(digits: number, percent?: boolean) => uPlot.Series['value']} */
@@ -84,7 +88,7 @@ export function createCharts(/** @type {HTMLElement} */ stepContainer, /** @type
       { label: `accuracy · ${run.name}`, scale: 'acc', stroke: run.colour, width: 1, dash: [4, 3], value: shown(1, true) },
     ],
     columnsOf: (run, align) => {
-      const kept = thinned(run.steps.length);
+      const kept = thinned(run.points);
       return [xs(run, kept.map((i) => run.steps[i]), align), kept.map((i) => run.loss[i]), kept.map((i) => run.accuracy[i])];
     },
   });
@@ -96,18 +100,22 @@ export function createCharts(/** @type {HTMLElement} */ stepContainer, /** @type
     columnsOf: (run, align) => [xs(run, run.validationSteps, align), run.validation],
   });
 
-  let frame = 0;
+  let scheduled = false;
+  let drawnAt = -Infinity;
   /** @type {[ChartRun[], Alignment]} */
   let wanted = [[], 'step'];
   return {
-    /** Draws these runs (at the next animation frame). */
+    /** Draws these runs (at an animation frame, REDRAW_MS after the last drawing at the earliest). */
     show(/** @type {ChartRun[]} */ runs, /** @type {Alignment} */ align) {
       wanted = [runs, align];
-      frame ||= requestAnimationFrame(() => {
-        frame = 0;
+      if (scheduled) return;
+      scheduled = true;
+      setTimeout(() => requestAnimationFrame(() => {
+        scheduled = false;
+        drawnAt = performance.now();
         steps.draw(...wanted);
         epochs.draw(...wanted);
-      });
+      }), Math.max(0, drawnAt + REDRAW_MS - performance.now()));
     },
   };
 }

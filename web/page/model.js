@@ -18,7 +18,6 @@ import { siteUrl } from '../shared/site.js';
 /** What the status line says about a model. */
 /** @typedef {{ label: string, testAccuracy?: number | null }} ModelLabel */
 
-const START_STALLED_MS = 30_000; // a start that takes longer is reported (it may still finish)
 const START_TRIES = 3; // starts of the chosen build before a frozen worker gets the SIMD build
 const SHIPPED_MODEL_URL = siteUrl('models/basic-cnn/model.json');
 
@@ -88,9 +87,10 @@ export function createModels(/** @type {App} */ app) {
    */
   async function initialise({ recovered = null, buildEditor = false } = {}) {
     patch('engine', { ready: false });
-    const stalled = `The network has not started after ${START_STALLED_MS / 1000} s: the engine or the model ` +
+    const { startStalledMs } = app.waits;
+    const stalled = `The network has not started after ${startStalledMs / 1000} s: the engine or the model ` +
       'is not loading. Check the connection and reload the page.';
-    const watchdog = setTimeout(() => app.showError(stalled), START_STALLED_MS);
+    const watchdog = setTimeout(() => app.showError(stalled), startStalledMs);
     let stored = null;
     try {
       stored = recovered ? null : await readStoredModel();
@@ -102,6 +102,7 @@ export function createModels(/** @type {App} */ app) {
       const result = await replaceModel(
         startEngine({
           wasm: store.get().settings.wasm,
+          threadsStartMs: app.waits.threadsStartMs,
           model: given ? { modelJson: given.modelJson, weights: given.weights } : null,
           modelUrl: SHIPPED_MODEL_URL,
         }),
@@ -138,7 +139,7 @@ export function createModels(/** @type {App} */ app) {
     for (let attempt = 1; ; attempt++) {
       const wasm = attempt <= START_TRIES ? payload.wasm : 'simd';
       const reply = trainer.request(Request.INIT, { ...payload, wasm });
-      if (!(await trainer.frozenBefore(reply))) {
+      if (!(await trainer.frozenBefore(reply, app.waits))) {
         const result = await reply;
         const froze = wasm !== payload.wasm ? `the multi-threaded engine froze while starting, ${START_TRIES} times` : '';
         return { ...result, singleThreadReason: result.singleThreadReason || froze };

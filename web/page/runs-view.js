@@ -3,7 +3,7 @@
 // compare it on the charts, what it trained and how it did, and its actions; and the line that
 // says what the runs take in this browser.
 
-import { runBytes } from '../shared/runs.js';
+import { runBytes, lastStep } from '../shared/runs.js';
 import { fromKerasConfig, sameArchitecture } from '../shared/keras-form.js';
 import { serialiseHash } from '../shared/url-state.js';
 import { byId, el, formatPercent, formatCount } from './views.js';
@@ -52,7 +52,7 @@ function row(run, index, s, live) {
         : el('input', { type: 'text', value: run.name, dataset: { action: 'rename', testid: 'run-name' }, 'aria-label': 'Name of the run', size: 16 }),
     ]),
     el('td', {}, `${run.modelName} · ${optimizer} lr ${learningRate} · batch ${batchSize} · ${epochs} epoch${epochs > 1 ? 's' : ''} · seed ${seed}${run.settings.fresh ? '' : ' · continued'} · ${run.data}`),
-    el('td', { className: 'num', dataset: { testid: 'run-steps' } }, live ? `${formatCount(run.steps[run.steps.length - 1] ?? 0)}…` : formatCount(run.steps[run.steps.length - 1] ?? 0)),
+    el('td', { className: 'num', dataset: { testid: 'run-steps' } }, `${formatCount(lastStep(run))}${live ? '…' : ''}`),
     el('td', { className: 'num' }, lastValidation === undefined ? '–' : formatPercent(lastValidation, 2)),
     el('td', { className: 'num', dataset: { testid: 'run-test' } }, run.testAccuracy == null ? '–' : formatPercent(run.testAccuracy, 2)),
     el('td', { className: 'num' }, duration(run.seconds)),

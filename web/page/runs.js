@@ -5,7 +5,7 @@
 // weights; the charts draw the newest run and the ticked ones; CSV and JSON downloads.
 
 import { Request } from '../shared/protocol.js';
-import { newRun, withStep, withValidation, defaultRunName, runsCsv, runsJson } from '../shared/runs.js';
+import { newRun, withSteps, withValidation, settled, storedRun, defaultRunName, runsCsv, runsJson } from '../shared/runs.js';
 import { fromKerasConfig } from '../shared/keras-form.js';
 import { createCharts } from './charts.js';
 import { readRuns, putRun, deleteRun, readRunWeights } from './runs-db.js';
@@ -28,7 +28,7 @@ export function startRuns(app, models) {
   const runs = () => store.get().runs;
   const keepFailed = (/** @type {unknown} */ err) =>
     patch('runs', { problem: `This browser does not keep runs (${/** @type {Error} */ (err).message}); they last until the page closes.` });
-  readRuns().then((list) => patch('runs', { list: [...list, ...runs().list] }), keepFailed);
+  readRuns().then((list) => patch('runs', { list: [...list.map(storedRun), ...runs().list] }), keepFailed);
 
   /** The newest finished run while its weights are still the model in use: an evaluation is its test accuracy. */
   let lastTrained = { id: '', modelVersion: -1 };
@@ -57,21 +57,25 @@ export function startRuns(app, models) {
       finish({ ...live, state: state === 'done' ? 'done' : 'stopped' }, s, { weightsInUse: state !== 'idle' });
     }
   });
-  on('metrics', ({ step, loss, accuracy, chunkMs }) => {
+  // `?no-recording` in the address leaves the steps out (and so the curves): for the benchmark
+  // that measures what recording costs the training (tools/bench/browser.mjs).
+  const recording = !new URLSearchParams(location.search).has('no-recording');
+  on('metrics', ({ step, losses, accuracies, chunkMs }) => {
     const { live } = runs();
-    if (live) patch('runs', { live: withStep(live, { step, loss, accuracy, chunkSeconds: chunkMs / 1000 }) });
+    if (live && recording) patch('runs', { live: withSteps(live, { step, losses, accuracies, chunkSeconds: chunkMs / 1000 }) });
   });
   on('epoch', ({ accuracy }) => {
     const { live } = runs();
     if (live) patch('runs', { live: withValidation(live, accuracy) });
   });
 
-  /** @param {Run} run @param {PageState} s @param {{ weightsInUse: boolean }} how */
-  async function finish(run, s, { weightsInUse }) {
-    if (!run.steps.length) {
+  /** @param {Run} live @param {PageState} s @param {{ weightsInUse: boolean }} how */
+  async function finish(live, s, { weightsInUse }) {
+    if (!live.points) {
       patch('runs', { live: null });
       return;
     }
+    let run = settled(live);
     patch('runs', { live: null, list: [...s.runs.list, run] });
     lastTrained = weightsInUse ? { id: run.id, modelVersion: s.engine.modelVersion } : { id: '', modelVersion: -1 };
     let weights = null;
@@ -104,7 +108,7 @@ export function startRuns(app, models) {
     const shown = table.flatMap((run, index) => (run === newest || ticked.includes(run.id) ? [{ run, index }] : []));
     charts.show(shown.map(({ run, index }) => ({
       id: run.id, name: run.name, colour: colourOf(index), batchSize: run.settings.batchSize,
-      steps: run.steps, loss: run.loss, accuracy: run.accuracy, validationSteps: run.validationSteps, validation: run.validation,
+      points: run.points, steps: run.steps, loss: run.loss, accuracy: run.accuracy, validationSteps: run.validationSteps, validation: run.validation,
     })), align);
   });
   watch(store, (s) => ({ keep: s.runs.keepWeights, align: s.runs.alignBy }), ({ keep, align }) => {

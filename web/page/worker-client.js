@@ -13,8 +13,6 @@ import { Request } from '../shared/protocol.js';
 export class WorkerRestarted extends Error {}
 
 const START_ATTEMPTS = 2;
-const PING_INTERVAL_MS = 2000; // while a request is pending, the worker is pinged this often
-const FROZEN_AFTER_MS = 5000; // and taken for frozen when a ping stays unanswered this long
 const delay = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class WorkerClient {
@@ -118,13 +116,15 @@ export class WorkerClient {
   }
 
   /** Resolves true if the worker stops answering pings before `pending` settles (its thread is
-   *  frozen: a busy but live worker answers between its tasks), false once `pending` settles. */
-  async frozenBefore(/** @type {Promise<unknown>} */ pending) {
+   *  frozen: a busy but live worker answers between its tasks), false once `pending` settles.
+   *  While `pending` waits, a ping every `pingIntervalMs`; frozen when one is not answered within `frozenAfterMs`.
+   *  @param {Promise<unknown>} pending @param {Pick<import('../shared/waits.js').Waits, 'pingIntervalMs' | 'frozenAfterMs'>} waits */
+  async frozenBefore(pending, { pingIntervalMs, frozenAfterMs }) {
     const settled = pending.then(() => 'settled', () => 'settled');
     for (;;) {
-      if ((await Promise.race([settled, delay(PING_INTERVAL_MS)])) === 'settled') return false;
+      if ((await Promise.race([settled, delay(pingIntervalMs)])) === 'settled') return false;
       const pong = this.request(Request.PING, {}).then(() => 'alive', () => 'alive');
-      const answer = await Promise.race([settled, pong, delay(FROZEN_AFTER_MS).then(() => 'frozen')]);
+      const answer = await Promise.race([settled, pong, delay(frozenAfterMs).then(() => 'frozen')]);
       if (answer === 'settled') return false;
       if (answer === 'frozen') return true;
     }

@@ -41,9 +41,10 @@
 /** @typedef {{ trainImages: string, trainLabels: string, testImages: string, testLabels: string }} DataFileNames */
 
 /**
- * After every chunk of training steps. With a validation_split, a chunk ends after each
- * validation and carries it (val_*, at step val_step over val_count held-out images).
- * @typedef {{ loss: number, accuracy: number, step: number, epoch: number, steps_per_epoch: number,
+ * After every chunk of training steps: loss and accuracy are the chunk's means, losses and
+ * accuracies each of its steps' (the last one at `step`). With a validation_split, a chunk ends
+ * after each validation and carries it (val_*, at step val_step over val_count held-out images).
+ * @typedef {{ loss: number, accuracy: number, losses: number[], accuracies: number[], step: number, epoch: number, steps_per_epoch: number,
  *   total_steps: number, images_per_sec: number, learning_rate?: number, epoch_end?: boolean,
  *   stopped_early?: boolean, val_loss?: number, val_accuracy?: number, val_step?: number,
  *   val_count?: number, done: boolean }} Metrics
@@ -66,7 +67,7 @@
 /**
  * Each request: [payload, result].
  * @typedef {{
- *   init: [{ wasm?: WasmChoice, model?: ModelFiles | null, modelUrl: string },
+ *   init: [{ wasm?: WasmChoice, threadsStartMs: number, model?: ModelFiles | null, modelUrl: string },
  *          ModelDescription & { build: WasmBuild, threads: number, singleThreadReason: string,
  *            source: 'given' | 'url' | 'untrained', metadata: ModelMetadata }],
  *   loadData: [{ baseUrl: string }, DataInfo],

@@ -7,9 +7,11 @@
 
 /**
  * One training run, from Train until it stops, finishes or is reset.
- * Curves are columns: steps[i], loss[i], accuracy[i] belong together (one point per chunk of
- * steps the worker reports); validation[j] is the accuracy on the validation images after the
- * epoch ending at step validationSteps[j].
+ * Curves are columns of one value per training step: steps[i], loss[i], accuracy[i] belong
+ * together for i < points (the batch's loss and accuracy at that step). While a run records,
+ * its columns may hold room for more (see withSteps); a finished run's are exactly `points` long.
+ * validation[j] is the accuracy on the validation images after the epoch ending at step
+ * validationSteps[j].
  * @typedef {object} Run
  * @property {string} id
  * @property {string} name
@@ -20,9 +22,10 @@
  * @property {{ epochs: number, batchSize: number, learningRate: number, optimizer: string, seed: number, fresh: boolean }} settings
  * @property {string} data  the data set's name
  * @property {string} build  'SIMD, 1 thread' or 'SIMD + 2 threads'
- * @property {number[]} steps
- * @property {number[]} loss
- * @property {number[]} accuracy
+ * @property {number} points  the steps recorded
+ * @property {Int32Array} steps
+ * @property {Float64Array} loss
+ * @property {Float64Array} accuracy
  * @property {number[]} validationSteps
  * @property {number[]} validation
  * @property {number} seconds  wall time of training (pauses left out)
@@ -30,6 +33,9 @@
  * @property {number | null} testAccuracy  of the last evaluation of this run's weights, if any
  * @property {number} weightsBytes  the size of the weights kept with it (0: none kept)
  */
+
+/** Bytes a recorded step takes: its step number (Int32), loss and accuracy (Float64). */
+const BYTES_PER_POINT = 4 + 8 + 8;
 
 /** The settings a run depends on (the page's language and build choice are not among them). */
 export const RUN_SETTINGS = /** @type {const} */ (['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'fresh']);
@@ -43,34 +49,79 @@ export function newRun({ id, startedAt, topology, settings, data, build }) {
   const kept = /** @type {Run['settings']} */ (Object.fromEntries(RUN_SETTINGS.map((key) => [key, settings[key]])));
   return {
     id, name: '', startedAt, state: 'running', topology, modelName: modelOf(topology).name, settings: kept, data, build,
-    steps: [], loss: [], accuracy: [], validationSteps: [], validation: [],
+    points: 0, steps: new Int32Array(0), loss: new Float64Array(0), accuracy: new Float64Array(0), validationSteps: [], validation: [],
     seconds: 0, imagesPerSec: 0, testAccuracy: null, weightsBytes: 0,
   };
 }
 
 /**
- * The run with one more point: the metrics of a chunk that took `chunkSeconds`.
- * @param {Run} run @param {{ step: number, loss: number, accuracy: number, chunkSeconds: number }} point
+ * `column`, whose first `length` values are in use, with `values` after them: the same array
+ * when it has room, else one twice as large. What lies past `length` belongs to no run, so
+ * only the newest version of a run may be appended to; appending costs O(values), amortised,
+ * however long the run.
+ * @template {Int32Array | Float64Array} A @param {A} column @param {number} length @param {ArrayLike<number>} values @returns {A}
+ */
+function appended(column, length, values) {
+  let out = column;
+  if (length + values.length > column.length) {
+    out = /** @type {A} */ (new /** @type {any} */ (column.constructor)(Math.max(256, 2 * (length + values.length))));
+    out.set(column.subarray(0, length));
+  }
+  out.set(values, length);
+  return out;
+}
+
+/**
+ * The run with the steps of a chunk that ended at step `step` and took `chunkSeconds`: one point
+ * per step, from the chunk's `losses` and `accuracies` (what the engine's train() returns).
+ * @param {Run} run @param {{ step: number, losses: ArrayLike<number>, accuracies: ArrayLike<number>, chunkSeconds: number }} chunk
  * @returns {Run}
  */
-export function withStep(run, { step, loss, accuracy, chunkSeconds }) {
-  const before = run.steps.length ? run.steps[run.steps.length - 1] : 0;
+export function withSteps(run, { step, losses, accuracies, chunkSeconds }) {
+  const n = losses.length;
+  const before = lastStep(run);
   const seconds = run.seconds + chunkSeconds;
-  const images = step * run.settings.batchSize;
+  const numbers = Int32Array.from({ length: n }, (_, i) => step - n + 1 + i);
   return {
     ...run,
-    steps: [...run.steps, step],
-    loss: [...run.loss, loss],
-    accuracy: [...run.accuracy, accuracy],
+    points: run.points + n,
+    steps: appended(run.steps, run.points, numbers),
+    loss: appended(run.loss, run.points, losses),
+    accuracy: appended(run.accuracy, run.points, accuracies),
     seconds,
-    imagesPerSec: seconds > 0 && step > before ? images / seconds : run.imagesPerSec,
+    imagesPerSec: seconds > 0 && step > before ? step * run.settings.batchSize / seconds : run.imagesPerSec,
+  };
+}
+
+/** The last step recorded (0 before the first). @param {Run} run */
+export const lastStep = (run) => (run.points ? run.steps[run.points - 1] : 0);
+
+/** The run as kept: its columns exactly `points` long. @param {Run} run @returns {Run} */
+export function settled(run) {
+  const { points } = run;
+  return { ...run, steps: run.steps.slice(0, points), loss: run.loss.slice(0, points), accuracy: run.accuracy.slice(0, points) };
+}
+
+/**
+ * A run as IndexedDB gave it back; runs recorded by earlier versions of the page hold their
+ * curves as plain arrays (one point per chunk of steps).
+ * @param {Omit<Run, 'points' | 'steps' | 'loss' | 'accuracy'> & { points?: number, steps: ArrayLike<number>, loss: ArrayLike<number>, accuracy: ArrayLike<number> }} record
+ * @returns {Run}
+ */
+export function storedRun(record) {
+  const { steps, loss, accuracy } = record;
+  return {
+    ...record,
+    points: steps.length,
+    steps: steps instanceof Int32Array ? steps : Int32Array.from(steps),
+    loss: loss instanceof Float64Array ? loss : Float64Array.from(loss),
+    accuracy: accuracy instanceof Float64Array ? accuracy : Float64Array.from(accuracy),
   };
 }
 
 /** The run with the validation accuracy of the epoch that ended at its last step. @param {Run} run @param {number} accuracy */
 export function withValidation(run, accuracy) {
-  const step = run.steps.length ? run.steps[run.steps.length - 1] : 0;
-  return { ...run, validationSteps: [...run.validationSteps, step], validation: [...run.validation, accuracy] };
+  return { ...run, validationSteps: [...run.validationSteps, lastStep(run)], validation: [...run.validation, accuracy] };
 }
 
 /** @param {string} topology @returns {{ name: string, layers: Array<{ class_name: string, config: Record<string, unknown> }> }} */
@@ -163,10 +214,11 @@ export function runsCsv(runs) {
   for (const run of runs) {
     const validation = new Map(run.validationSteps.map((step, j) => [step, run.validation[j]]));
     const { optimizer, learningRate, batchSize, seed } = run.settings;
-    run.steps.forEach((step, i) => {
+    for (let i = 0; i < run.points; i++) {
+      const step = run.steps[i];
       rows.push([run.id, run.name, optimizer, learningRate, batchSize, seed, step, step * batchSize, run.loss[i], run.accuracy[i],
         validation.get(step) ?? null].map(csvField).join(','));
-    });
+    }
   }
   return `${rows.join('\n')}\n`;
 }
@@ -176,11 +228,15 @@ export function runsJson(runs) {
   return JSON.stringify({
     format: 'cnn-playground-runs',
     version: 1,
-    runs: runs.map(({ topology, ...run }) => ({ ...run, architecture: JSON.parse(topology) })),
+    runs: runs.map(({ topology, points, steps, loss, accuracy, ...run }) => ({
+      ...run, architecture: JSON.parse(topology),
+      steps: Array.from(steps.subarray(0, points)), loss: Array.from(loss.subarray(0, points)), accuracy: Array.from(accuracy.subarray(0, points)),
+    })),
   }, null, 1);
 }
 
-/** What a run takes in storage, in bytes: its record as JSON, and its weights. @param {Run} run */
+/** What a run takes in storage, in bytes: its record (the curves as binary columns), and its weights. @param {Run} run */
 export function runBytes(run) {
-  return new TextEncoder().encode(JSON.stringify(run)).length + run.weightsBytes;
+  const { steps, loss, accuracy, ...rest } = run;
+  return new TextEncoder().encode(JSON.stringify(rest)).length + run.points * BYTES_PER_POINT + run.weightsBytes;
 }

@@ -65,8 +65,6 @@ function setTrainState(/** @type {TrainStateName} */ state, /** @type {string | 
 // ---------------------------------------------------------------------------------------------
 // The module and the model
 
-const THREADS_START_MS = 20_000; // the threads build waits for its pool of workers to start
-
 /** Why the threads build cannot run in this browser, or '' if it can. Isolation alone does not
  *  tell: WebKitGTK reports crossOriginIsolated and makes shared WebAssembly memories, but hides
  *  SharedArrayBuffer and cannot send such a memory to another worker (DataCloneError), which the
@@ -93,16 +91,16 @@ function within(promise, ms, reason) {
   return /** @type {Promise<T>} */ (Promise.race([promise, late]).finally(() => clearTimeout(timer)));
 }
 
-/** The threads build where the browser can run it ('auto'), else SIMD only; `singleThreadReason`
- *  says why 'auto' ended with one thread. */
-async function loadEngine(/** @type {import('../shared/protocol.js').WasmChoice} */ which) {
+/** The threads build where the browser can run it ('auto') and its pool of workers starts within
+ *  `threadsStartMs`, else SIMD only; `singleThreadReason` says why 'auto' ended with one thread. */
+async function loadEngine(/** @type {import('../shared/protocol.js').WasmChoice} */ which, /** @type {number} */ threadsStartMs) {
   if (which !== 'simd') {
     const unavailable = threadsUnavailable();
     if (unavailable && which === 'threads') throw new Error(`The multi-threaded engine cannot run here: ${unavailable}.`);
     singleThreadReason = unavailable;
     if (!unavailable) {
       try {
-        const module = await within(loadEngineModule('cnn-threads'), THREADS_START_MS, `still starting after ${THREADS_START_MS / 1000} s`);
+        const module = await within(loadEngineModule('cnn-threads'), threadsStartMs, `still starting after ${threadsStartMs / 1000} s`);
         const e = new module.Engine();
         engineModule = module;
         build = 'threads';
@@ -293,8 +291,8 @@ const fineTuneHandlers = {
 
 /** @type {import('./request-loop.js').Handlers} */
 const handlers = {
-  async [Request.INIT]({ wasm = 'auto', model, modelUrl }) {
-    const e = engineOrNull ??= await loadEngine(wasm);
+  async [Request.INIT]({ wasm = 'auto', threadsStartMs, model, modelUrl }) {
+    const e = engineOrNull ??= await loadEngine(wasm, threadsStartMs);
     /** @type {'given' | 'url' | 'untrained'} */
     let source = 'url';
     let loaded = null;
