@@ -7,6 +7,7 @@
 import { Request } from '../shared/protocol.js';
 import { newRun, withStep, withValidation, defaultRunName, runsCsv, runsJson } from '../shared/runs.js';
 import { fromKerasConfig } from '../shared/keras-form.js';
+import { DEFAULT_OPTIONS } from '../shared/training-options.js';
 import { createCharts } from './charts.js';
 import { readRuns, putRun, deleteRun, readRunWeights } from './runs-db.js';
 import { renderRuns, colourOf } from './runs-view.js';
@@ -57,13 +58,12 @@ export function startRuns(app, models) {
       finish({ ...live, state: state === 'done' ? 'done' : 'stopped' }, s, { weightsInUse: state !== 'idle' });
     }
   });
-  on('metrics', ({ step, loss, accuracy, chunkMs }) => {
+  // A chunk ends after each check of the validation split and carries it: the live validation curve.
+  on('metrics', ({ step, loss, accuracy, chunkMs, val_accuracy: validation }) => {
     const { live } = runs();
-    if (live) patch('runs', { live: withStep(live, { step, loss, accuracy, chunkSeconds: chunkMs / 1000 }) });
-  });
-  on('epoch', ({ accuracy }) => {
-    const { live } = runs();
-    if (live) patch('runs', { live: withValidation(live, accuracy) });
+    if (!live) return;
+    const stepped = withStep(live, { step, loss, accuracy, chunkSeconds: chunkMs / 1000 });
+    patch('runs', { live: validation === undefined ? stepped : withValidation(stepped, validation) });
   });
 
   /** @param {Run} run @param {PageState} s @param {{ weightsInUse: boolean }} how */
@@ -150,7 +150,8 @@ export function startRuns(app, models) {
       clearError();
       try {
         const { layers } = fromKerasConfig(run.topology);
-        store.update((s) => ({ layers, settings: { ...s.settings, ...run.settings }, settingProblems: {} }));
+        // A run recorded before the training options trained without them: their defaults.
+        store.update((s) => ({ layers, settings: { ...s.settings, ...DEFAULT_OPTIONS, ...run.settings }, settingProblems: {} }));
       } catch (err) {
         showError(`The run's network cannot be shown in the editor: ${/** @type {Error} */ (err).message}`);
       }
