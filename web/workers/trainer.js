@@ -210,6 +210,9 @@ function trainChunk() {
   else if (run.state === TrainState.RUNNING) scheduleChunk();
 }
 
+/** 0.000500 → "0.0005" */
+const short = (/** @type {number} */ v) => String(Number(v.toPrecision(3)));
+
 /** At an epoch's end: the engine's check of its validation split, and what its callbacks did. */
 function epochEnded(/** @type {import('../shared/protocol.js').Metrics} */ result) {
   const epoch = Math.min(Math.ceil(result.step / result.steps_per_epoch), run.config?.epochs ?? 1);
@@ -222,7 +225,7 @@ function epochEnded(/** @type {import('../shared/protocol.js').Metrics} */ resul
   const reduce = configOf('ReduceLROnPlateau');
   if (reduce && rate < run.learningRate) {
     post({ type: 'callback', callback: 'ReduceLROnPlateau',
-      message: `ReduceLROnPlateau: ${reduce.monitor ?? 'val_loss'} stopped improving, learning rate reduced from ${run.learningRate.toPrecision(3)} to ${rate.toPrecision(3)} after epoch ${epoch}.` });
+      message: `ReduceLROnPlateau: ${reduce.monitor ?? 'val_loss'} stopped improving, learning rate reduced from ${short(run.learningRate)} to ${short(rate)} after epoch ${epoch}.` });
   }
   run.learningRate = rate;
   const early = configOf('EarlyStopping');
