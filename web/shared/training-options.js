@@ -181,3 +181,22 @@ export function plannedSteps(s, trainCount) {
   const training = Math.floor(trainCount * (1 - s.validationSplit));
   return Math.max(0, Math.ceil(training / s.batchSize) * s.epochs);
 }
+
+/**
+ * The options of a run in a few words, beside its optimizer and rate: "momentum 0.9 · CosineDecay ·
+ * augmented · EarlyStopping · validation 2 %". Options a run lacks (recorded before them) are left out.
+ * @param {Partial<Settings>} s
+ */
+export function optionsSummary(s) {
+  const own = s.schedule === undefined ? {} : optimizerFields(/** @type {Settings} */ (s));
+  const fields = Object.entries(own).filter(([, value]) => value !== false && value !== 0)
+    .map(([key, value]) => (value === true ? key : `${key.replace('_', ' ')} ${value}`));
+  return [
+    ...fields,
+    ...(s.schedule && s.schedule !== 'constant' ? [s.schedule] : []),
+    ...(s.augment ? ['augmented'] : []),
+    ...(s.earlyStopping ? ['EarlyStopping'] : []),
+    ...(s.reduceLr ? ['ReduceLROnPlateau'] : []),
+    ...(s.validationSplit !== undefined ? [s.validationSplit ? `validation ${Number((s.validationSplit * 100).toPrecision(3))} %` : 'no validation'] : []),
+  ].join(' · ');
+}

@@ -6,7 +6,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModule } from '../../../wasm/node.mjs';
 import { DEFAULT_SETTINGS } from '../../../web/shared/url-state.js';
-import { fitConfig, plannedSteps, DEFAULT_OPTIONS, OPTION_KEYS, optionValue } from '../../../web/shared/training-options.js';
+import { fitConfig, plannedSteps, DEFAULT_OPTIONS, OPTION_KEYS, optionValue, optionsSummary } from '../../../web/shared/training-options.js';
 
 let m;
 before(async () => {
@@ -78,6 +78,15 @@ describe('training options', () => {
       [{ earlyStopping: true, esPatience: 1.5 }, /patience must be a whole number/],
     ];
     for (const [settings, message] of cases) assert.match(refusal(settings) ?? 'taken', message, JSON.stringify(settings));
+  });
+
+  it('sum up a run\'s options in a few words', () => {
+    assert.equal(optionsSummary(DEFAULT_SETTINGS), 'validation 2 %');
+    assert.equal(optionsSummary({ ...DEFAULT_SETTINGS, optimizer: 'sgd', momentum: 0.9, nesterov: true, schedule: 'CosineDecay', augment: true, earlyStopping: true, validationSplit: 0 }),
+      'momentum 0.9 · nesterov · CosineDecay · augmented · EarlyStopping · no validation');
+    assert.equal(optionsSummary({ ...DEFAULT_SETTINGS, optimizer: 'adamw', reduceLr: true }), 'weight decay 0.004 · ReduceLROnPlateau · validation 2 %');
+    // A run recorded before the options: nothing to say.
+    assert.equal(optionsSummary({ optimizer: 'sgd', learningRate: 0.01 }), '');
   });
 
   it('reads loose values by kind only', () => {
