@@ -47,7 +47,7 @@ async function start() {
     const analyser = await loadAnalyser();
     ({ fromLink } = startLink(app, analyser));
     startEditor(app, models, analyser);
-    startTraining(app, models, analyser.settingBounds);
+    startTraining(app, models, analyser);
     startRuns(app, models);
   } catch (err) {
     app.showError(`The engine could not be loaded on this page (${/** @type {Error} */ (err).message}): the editor and training are off.`);

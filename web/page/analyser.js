@@ -62,6 +62,9 @@ export async function loadAnalyser() {
     analyse(/** @type {FormLayer[]} */ layers, /** @type {AnalysisOptions & { name: string }} */ { name, ...options }) {
       return this.analyseConfig(JSON.stringify(toKerasConfig(layers, { name })), options);
     },
+    /** The learning rate of each of the first `steps` steps of a training config (JSON text);
+     *  throws the engine's refusal of the config, which names the field. */
+    scheduleCurve: (/** @type {string} */ configJson, /** @type {number} */ steps) => module.scheduleCurve(configJson, steps),
     /** The tutorial's Basic_CNN, as the engine defines it (its default model). */
     basicCnn() {
       if (!basic) {

@@ -29,7 +29,7 @@ import { waitsFor } from '../shared/waits.js';
  *   the status line calls it, its layers (null when the editor cannot hold them), its Keras config
  *   as the engine describes it, the layers whose feature maps show
  * @property {boolean} saved  the browser keeps a saved model
- * @property {{ loaded: boolean, loading: boolean, name: string }} data  what the engine trains on
+ * @property {{ loaded: boolean, loading: boolean, name: string, trainCount?: number }} data  what the engine trains on
  * @property {{ state: import('../shared/protocol.js').TrainStateName, reason: string }} training
  * @property {import('../shared/protocol.js').Metrics | null} metrics  of the last training chunk
  * @property {string[]} busy  the long requests running

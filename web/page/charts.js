@@ -1,5 +1,5 @@
 // @ts-check
-// Training charts (uPlot): loss and accuracy per step, and validation accuracy after each epoch,
+// Training charts (uPlot): loss and accuracy per step, and validation accuracy on the split,
 // of every run shown (the one in progress and those ticked to compare), each in its own colour
 // and named in the legend, along steps or images seen. Runs arrive as plain data; redraws are
 // batched to at most one per animation frame and REDRAW_MS, and a chart is made anew only when
@@ -93,7 +93,7 @@ export function createCharts(/** @type {HTMLElement} */ stepContainer, /** @type
     },
   });
   const epochs = overlayChart(epochContainer, {
-    title: 'Validation accuracy after each epoch',
+    title: 'Validation accuracy (the held-out split, every few steps and at each epoch\'s end)',
     scales: { x: { time: false, range: (_, _min, max) => [0, Math.max(1, max)] }, acc: { range: [0, 1] } },
     axes: [{ label: 'accuracy', scale: 'acc' }],
     seriesOf: (run) => [{ label: run.name, scale: 'acc', stroke: run.colour, width: 2, points: { show: true, size: 8 }, value: shown(2, true) }],

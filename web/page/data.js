@@ -30,7 +30,7 @@ export function startData(app) {
     try {
       const info = await trainer.request(Request.LOAD_DATA, { baseUrl: siteUrl('data/') });
       patch('engine', { memoryLimit: info.memoryLimit });
-      patch('data', { loaded: true, name: 'MNIST' });
+      patch('data', { loaded: true, name: 'MNIST', trainCount: info.train.count });
       bar.value = bar.max;
       status.textContent = `${formatCount(info.train.count)} training and ${formatCount(info.test.count)} test images loaded.`;
       byId('load-data').textContent = 'MNIST loaded';
@@ -57,7 +57,7 @@ export function startData(app) {
       const info = await trainer.request(Request.LOAD_FILES, { files }, files.map((f) => f.bytes));
       const names = Object.values(info.files);
       patch('engine', { memoryLimit: info.memoryLimit });
-      patch('data', { loaded: true, name: names.join(', ') });
+      patch('data', { loaded: true, name: names.join(', '), trainCount: info.train.count });
       patch('evaluation', { result: null, cell: null });
       status.textContent = `${formatCount(info.train.count)} training and ${formatCount(info.test.count)} test images loaded from ${names.join(', ')}.`;
       byId('load-data').textContent = 'Load MNIST';

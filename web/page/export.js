@@ -4,7 +4,7 @@
 // written by shared/export-code.js; this only shows it.
 
 import { kerasScript, tfjsScript, scriptName } from '../shared/export-code.js';
-import { VALIDATION_IMAGES } from '../shared/protocol.js';
+import { learningRateOf, optimizerFields, callbacksOf, augmentationOf } from '../shared/training-options.js';
 import { download } from './files.js';
 import { editorIsBuilt } from './model.js';
 import { watch } from './store.js';
@@ -12,14 +12,34 @@ import { byId, buttonById } from './views.js';
 
 /** @typedef {import('./app.js').PageState} PageState */
 
-/** The two programs for the page's state, or why there are none. */
-export function exportedCode(/** @type {PageState} */ s) {
-  const { epochs, batchSize, learningRate, optimizer, seed } = s.settings;
-  const settings = { optimizer, learningRate, batchSize, epochs, seed, validationImages: VALIDATION_IMAGES };
-  const name = scriptName(s.model.topology);
+/** weight_decay → weightDecay */
+const camel = (/** @type {string} */ text) => text.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+/** The export's training settings for the page's: the same optimizer, schedule, callbacks,
+ *  validation split and augmentation the engine is given (shared/training-options.js). */
+export function exportSettings(/** @type {import('../shared/url-state.js').Settings} */ settings) {
+  const { epochs, batchSize, optimizer, seed, validationSplit, validationEvery } = settings;
   return {
-    keras: { name: `${name}.py`, text: kerasScript(s.model.topology, settings) },
-    tfjs: { name: `${name}.mjs`, text: tfjsScript(s.model.topology, settings) },
+    optimizer, learningRate: learningRateOf(settings), batchSize, epochs, seed, validationSplit, validationEvery,
+    ...Object.fromEntries(Object.entries(optimizerFields(settings)).map(([key, value]) => [camel(key), value])),
+    callbacks: callbacksOf(settings), augmentation: augmentationOf(settings),
+  };
+}
+
+/** Each program for the page's state: its file name and text, or why it cannot be written. */
+export function exportedCode(/** @type {PageState} */ s) {
+  const settings = exportSettings(s.settings);
+  const name = scriptName(s.model.topology);
+  const written = (/** @type {string} */ file, /** @type {() => string} */ write) => {
+    try {
+      return { name: file, text: write(), problem: '' };
+    } catch (err) {
+      return { name: file, text: '', problem: /** @type {Error} */ (err).message };
+    }
+  };
+  return {
+    keras: written(`${name}.py`, () => kerasScript(s.model.topology, settings)),
+    tfjs: written(`${name}.mjs`, () => tfjsScript(s.model.topology, settings)),
   };
 }
 
@@ -35,18 +55,21 @@ export function startExport(/** @type {import('./app.js').App} */ { store }) {
     const note = byId('export-note');
     try {
       code = exportedCode(s);
-      note.textContent = editorIsBuilt(s) || !s.analysis?.valid ? ''
-        : 'This is the model in use: the editor\'s changes are not built yet (Train or "Build this network" builds them).';
-      note.classList.remove('bad');
     } catch (err) {
-      code = null;
+      code = null; // the model itself cannot be read
       note.textContent = `This model cannot be exported: ${/** @type {Error} */ (err).message}.`;
       note.classList.add('bad');
+    }
+    if (code) {
+      const refused = [code.keras.problem && `Keras cannot take this: ${code.keras.problem}.`, code.tfjs.problem && `No TensorFlow.js program: ${code.tfjs.problem}.`].filter(Boolean);
+      note.textContent = [...refused, editorIsBuilt(s) || !s.analysis?.valid ? ''
+        : 'This is the model in use: the editor\'s changes are not built yet (Train or "Build this network" builds them).'].join(' ').trim();
+      note.classList.toggle('bad', refused.length > 0);
     }
     for (const target of /** @type {const} */ (['keras', 'tfjs'])) {
       byId(`export-${target}`).textContent = code?.[target].text ?? '';
       byId(`export-${target}-name`).textContent = code?.[target].name ?? '';
-      buttonById(`export-${target}-download`).disabled = !code;
+      buttonById(`export-${target}-download`).disabled = !code?.[target].text;
     }
   };
   watch(store, (s) => ({ topology: s.model.topology, settings: s.settings, layers: s.layers, valid: s.analysis?.valid }), (_, s) => render(s));
@@ -58,7 +81,7 @@ export function startExport(/** @type {import('./app.js').App} */ { store }) {
   });
   for (const target of /** @type {const} */ (['keras', 'tfjs'])) {
     byId(`export-${target}-download`).addEventListener('click', () => {
-      if (code) download(code[target].name, new Blob([code[target].text], { type: 'text/plain' }));
+      if (code?.[target].text) download(code[target].name, new Blob([code[target].text], { type: 'text/plain' }));
     });
   }
 }

@@ -6,6 +6,7 @@
 import { runBytes, lastStep } from '../shared/runs.js';
 import { fromKerasConfig, sameArchitecture } from '../shared/keras-form.js';
 import { serialiseHash } from '../shared/url-state.js';
+import { DEFAULT_OPTIONS, optionsSummary } from '../shared/training-options.js';
 import { byId, el, formatPercent, formatCount } from './views.js';
 
 /** @typedef {import('./app.js').PageState} PageState */
@@ -21,7 +22,7 @@ const megabytes = (/** @type {number} */ bytes) => `${(bytes / 1e6).toFixed(byte
 function linkOf(/** @type {Run} */ run, /** @type {PageState} */ s) {
   try {
     const { layers } = fromKerasConfig(run.topology);
-    const hash = serialiseHash({ ...s.settings, ...run.settings }, sameArchitecture(layers, s.basicCnn) ? null : layers);
+    const hash = serialiseHash({ ...s.settings, ...DEFAULT_OPTIONS, ...run.settings }, sameArchitecture(layers, s.basicCnn) ? null : layers);
     return `${location.pathname}${location.search}${hash || '#'}`;
   } catch {
     return '';
@@ -51,7 +52,8 @@ function row(run, index, s, live) {
       live ? el('span', { dataset: { testid: 'run-name' } }, run.name)
         : el('input', { type: 'text', value: run.name, dataset: { action: 'rename', testid: 'run-name' }, 'aria-label': 'Name of the run', size: 16 }),
     ]),
-    el('td', {}, `${run.modelName} · ${optimizer} lr ${learningRate} · batch ${batchSize} · ${epochs} epoch${epochs > 1 ? 's' : ''} · seed ${seed}${run.settings.fresh ? '' : ' · continued'} · ${run.data}`),
+    el('td', {}, [`${run.modelName} · ${optimizer} lr ${learningRate} · batch ${batchSize} · ${epochs} epoch${epochs > 1 ? 's' : ''} · seed ${seed}`,
+      optionsSummary(run.settings).replace(/^(?=.)/, ' · '), `${run.settings.fresh ? '' : ' · continued'} · ${run.data}`].join('')),
     el('td', { className: 'num', dataset: { testid: 'run-steps' } }, `${formatCount(lastStep(run))}${live ? '…' : ''}`),
     el('td', { className: 'num' }, lastValidation === undefined ? '–' : formatPercent(lastValidation, 2)),
     el('td', { className: 'num', dataset: { testid: 'run-test' } }, run.testAccuracy == null ? '–' : formatPercent(run.testAccuracy, 2)),

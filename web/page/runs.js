@@ -7,6 +7,7 @@
 import { Request } from '../shared/protocol.js';
 import { newRun, withSteps, withValidation, settled, storedRun, defaultRunName, runsCsv, runsJson } from '../shared/runs.js';
 import { fromKerasConfig } from '../shared/keras-form.js';
+import { DEFAULT_OPTIONS } from '../shared/training-options.js';
 import { createCharts } from './charts.js';
 import { readRuns, putRun, deleteRun, readRunWeights } from './runs-db.js';
 import { renderRuns, colourOf } from './runs-view.js';
@@ -60,13 +61,12 @@ export function startRuns(app, models) {
   // `?no-recording` in the address leaves the steps out (and so the curves): for the benchmark
   // that measures what recording costs the training (tools/bench/browser.mjs).
   const recording = !new URLSearchParams(location.search).has('no-recording');
-  on('metrics', ({ step, losses, accuracies, chunkMs }) => {
+  // A chunk ends after each check of the validation split and carries it: the live validation curve.
+  on('metrics', ({ step, losses, accuracies, chunkMs, val_accuracy: validation }) => {
     const { live } = runs();
-    if (live && recording) patch('runs', { live: withSteps(live, { step, losses, accuracies, chunkSeconds: chunkMs / 1000 }) });
-  });
-  on('epoch', ({ accuracy }) => {
-    const { live } = runs();
-    if (live) patch('runs', { live: withValidation(live, accuracy) });
+    if (!live || !recording) return;
+    const stepped = withSteps(live, { step, losses, accuracies, chunkSeconds: chunkMs / 1000 });
+    patch('runs', { live: validation === undefined ? stepped : withValidation(stepped, validation) });
   });
 
   /** @param {Run} live @param {PageState} s @param {{ weightsInUse: boolean }} how */
@@ -154,7 +154,8 @@ export function startRuns(app, models) {
       clearError();
       try {
         const { layers } = fromKerasConfig(run.topology);
-        store.update((s) => ({ layers, settings: { ...s.settings, ...run.settings }, settingProblems: {} }));
+        // A run recorded before the training options trained without them: their defaults.
+        store.update((s) => ({ layers, settings: { ...s.settings, ...DEFAULT_OPTIONS, ...run.settings }, settingProblems: {} }));
       } catch (err) {
         showError(`The run's network cannot be shown in the editor: ${/** @type {Error} */ (err).message}`);
       }

@@ -6,10 +6,10 @@
 import { Request } from '../shared/protocol.js';
 import { DEFAULT_LEARNING_RATE, settingProblem, trainingConfig } from '../shared/url-state.js';
 import { editorIsBuilt } from './model.js';
+import { startTrainingOptions } from './training-options.js';
 import { watch } from './store.js';
 import { byId, inputById, selectById, buttonById, formatPercent, formatCount } from './views.js';
 
-/** @typedef {import('../shared/url-state.js').SettingBounds} SettingBounds */
 
 /** The numeric settings: their field, their key in the settings, and what the page calls them. */
 const NUMBERS = /** @type {const} */ ([
@@ -28,10 +28,12 @@ function formatDuration(/** @type {number} */ seconds) {
 
 /**
  * @param {import('./app.js').App} app @param {import('./model.js').Models} models
- * @param {SettingBounds} bounds
+ * @param {import('./analyser.js').Analyser} analyser
  */
-export function startTraining(app, models, bounds) {
+export function startTraining(app, models, analyser) {
   const { store, trainer, task, patch, clearError, on } = app;
+  const bounds = analyser.settingBounds;
+  const options = startTrainingOptions(app, analyser);
 
   for (const [id, key] of NUMBERS) {
     inputById(id).min = String(bounds[key][0]);
@@ -53,6 +55,7 @@ export function startTraining(app, models, bounds) {
     }
     settings.optimizer = selectById('optimizer').value;
     settings.fresh = inputById('fresh').checked;
+    options.read(settings, problems);
     store.update({ settings, settingProblems: problems });
     return settings;
   }
@@ -67,6 +70,7 @@ export function startTraining(app, models, bounds) {
     }
     selectById('optimizer').value = settings.optimizer;
     inputById('fresh').checked = settings.fresh;
+    options.write(settings);
   });
   byId('settings').addEventListener('change', (event) => {
     const previous = store.get().settings.optimizer;
@@ -87,6 +91,9 @@ export function startTraining(app, models, bounds) {
     }));
   });
   on('trainState', ({ state, reason }) => patch('training', { state, reason: reason ?? '' }));
+  // What the callbacks did, until the next run starts.
+  const events = byId('train-events');
+  on('callback', ({ message }) => (events.textContent = events.textContent ? `${events.textContent} ${message}` : message));
 
   const bar = /** @type {HTMLProgressElement} */ (byId('train-progress'));
   watch(store, (s) => ({ m: s.metrics, state: s.training.state, settings: s.settings }), ({ m, state, settings }) => {
@@ -123,6 +130,7 @@ export function startTraining(app, models, bounds) {
     // A changed network is built first: new weights from the seed, so training starts fresh anyway.
     if (!editorIsBuilt(store.get())) await models.build();
     patch('model', { trainedHere: true });
+    events.textContent = '';
     await trainer.request(Request.TRAIN, { config: trainingConfig(settings), fresh: settings.fresh });
   }));
   byId('train-pause').addEventListener('click', () => task('pause', () =>

@@ -714,6 +714,71 @@ export const SCHEDULES = /** @type {Readonly<Record<string, ScheduleClass>>} */ 
   },
 }));
 
+const monitor = choice('val_loss', 'val_accuracy', 'loss', 'accuracy');
+const mode = choice('auto', 'min', 'max');
+/** A Keras augmentation factor: f (meaning [-f, f], f ≥ 0) or [lower, upper] → [lower, upper]. */
+const factor = kind('a number ≥ 0 or [lower, upper]', (v) =>
+  (isNumber(v) && v >= 0 ? [-v, v] : Array.isArray(v) && v.length === 2 && v.every(isNumber) && v[0] <= v[1] ? [...v] : undefined));
+const fillMode = choice('reflect', 'wrap', 'nearest', 'constant');
+const interpolation = choice('bilinear', 'nearest');
+
+/**
+ * @typedef {object} KerasClass  a Keras callback or augmentation layer the export writes
+ * @property {Record<string, Field>} fields
+ * @property {string} [tfjs]  the TF.js factory, when TF.js has it (tf.callbacks.earlyStopping)
+ * @property {Record<string, string>} [tfjsLacks]  fields TF.js cannot take, each with why, when given other than by default
+ */
+
+/** The callbacks of model.fit, with Keras' defaults. */
+export const CALLBACKS = /** @type {Readonly<Record<string, KerasClass>>} */ (Object.freeze({
+  EarlyStopping: {
+    fields: {
+      monitor: optional(monitor, 'val_loss'), min_delta: optional(number, 0), patience: optional(integer, 0),
+      mode: optional(mode, 'auto'), restore_best_weights: optional(boolean, false),
+    },
+    tfjs: 'earlyStopping',
+    tfjsLacks: { restore_best_weights: 'TF.js\' EarlyStopping cannot restore the best weights (restoreBestWeights is not implemented)' },
+  },
+  ReduceLROnPlateau: {
+    fields: {
+      monitor: optional(monitor, 'val_loss'), factor: optional(number, 0.1), patience: optional(integer, 10), mode: optional(mode, 'auto'),
+      min_delta: optional(number, 1e-4), cooldown: optional(integer, 0), min_lr: optional(number, 0),
+    },
+  },
+}));
+
+const fillFields = { fill_mode: optional(fillMode, 'reflect'), interpolation: optional(interpolation, 'bilinear'), fill_value: optional(number, 0) };
+/** Keras' augmentation layers (preprocessing layers active in training only), with their defaults. */
+export const AUGMENTATION = /** @type {Readonly<Record<string, KerasClass>>} */ (Object.freeze({
+  RandomTranslation: { fields: { height_factor: required(factor), width_factor: required(factor), ...fillFields } },
+  RandomRotation: { fields: { factor: required(factor), ...fillFields } },
+  RandomZoom: { fields: { height_factor: required(factor), width_factor: optional(orNull(factor), null), ...fillFields } },
+}));
+
+/**
+ * A list of Keras objects ({class_name, config}) read against their classes; [] when not given.
+ * @param {unknown} list @param {Readonly<Record<string, KerasClass>>} classes @param {string} what
+ */
+function readObjects(list, classes, what) {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) fail(`the ${what}s must be a list, not ${brief(list)}`);
+  return list.map((item) => {
+    const className = item?.class_name;
+    if (typeof className !== 'string' || !Object.hasOwn(classes, className)) {
+      fail(`no export for the ${what} ${brief(className)} (known: ${Object.keys(classes).join(', ')})`);
+    }
+    return { className, values: readFields(classes[className].fields, item.config ?? {}, `the ${what} ${className}`, ['name', 'seed', 'verbose']) };
+  });
+}
+
+/** `tf.keras.callbacks.EarlyStopping(patience=2)`, fields at Keras' defaults left out.
+ *  @param {string} family @param {{className: string, values: Record<string, any>}} object @param {Record<string, Field>} fields */
+function pythonObject(family, { className, values }, fields) {
+  const args = Object.entries(fields).filter(([key, field]) => !isDefault(field, values[key], values, 'python'))
+    .map(([key, field]) => `${key}=${field.kind.python(values[key], key)}`);
+  return `tf.keras.${family}.${className}(${args.join(', ')})`;
+}
+
 /**
  * The training settings the export takes; optimizer settings other than the learning rate are
  * optional, with Keras' defaults (see OPTIMIZERS).
@@ -724,7 +789,10 @@ export const SCHEDULES = /** @type {Readonly<Record<string, ScheduleClass>>} */ 
  * @property {number} batchSize
  * @property {number} epochs
  * @property {number} seed
- * @property {number} [validationImages]  validate on this many test images after each epoch
+ * @property {number} [validationSplit]  the last fraction of the training images, held out to validate (Keras' validation_split)
+ * @property {number} [validationEvery]  the page also validates every this many steps (0: epoch ends only)
+ * @property {Array<{class_name: string, config?: object}>} [callbacks]  EarlyStopping, ReduceLROnPlateau (see CALLBACKS)
+ * @property {Array<{class_name: string, config?: object}>} [augmentation]  Keras preprocessing layers (see AUGMENTATION)
  * @property {number} [momentum]  sgd, rmsprop
  * @property {boolean} [nesterov]  sgd
  * @property {number} [rho]  rmsprop
@@ -745,7 +813,10 @@ export const SCHEDULES = /** @type {Readonly<Record<string, ScheduleClass>>} */ 
  * @property {number} batchSize
  * @property {number} epochs
  * @property {number} seed
- * @property {number} [validationImages]
+ * @property {number} validationSplit
+ * @property {number} validationEvery
+ * @property {Array<{className: string, values: Record<string, any>}>} callbacks
+ * @property {Array<{className: string, values: Record<string, any>}>} augmentation
  */
 
 /** @param {any} settings @returns {Settings} */
@@ -756,7 +827,7 @@ function readSettings(settings) {
     fail(`no export for the optimizer ${brief(optimizer)} (known: ${Object.keys(OPTIMIZERS).join(', ')})`);
   }
   const entry = OPTIMIZERS[optimizer];
-  const common = ['optimizer', 'learningRate', 'batchSize', 'epochs', 'seed', 'validationImages'];
+  const common = ['optimizer', 'learningRate', 'batchSize', 'epochs', 'seed', 'validationSplit', 'validationEvery', 'callbacks', 'augmentation'];
   const unknown = Object.keys(settings).filter((key) => !common.includes(key) && !Object.hasOwn(entry.fields, key));
   if (unknown.length) {
     fail(`unknown training setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} for ${optimizer} (its own: ${Object.keys(entry.fields).join(', ') || 'none'})`);
@@ -773,8 +844,17 @@ function readSettings(settings) {
     batchSize: whole('batchSize', 1),
     epochs: whole('epochs', 1),
     seed: whole('seed', 0, 2 ** 32 - 1),
+    validationSplit: settings.validationSplit ?? 0,
+    validationEvery: settings.validationEvery === undefined ? 0 : whole('validationEvery', 0),
+    callbacks: readObjects(settings.callbacks, CALLBACKS, 'callback'),
+    augmentation: readObjects(settings.augmentation, AUGMENTATION, 'augmentation layer'),
   };
-  if (settings.validationImages !== undefined) read.validationImages = whole('validationImages', 1, 10000);
+  if (!isNumber(read.validationSplit) || read.validationSplit < 0 || read.validationSplit >= 1) {
+    fail(`validationSplit must be a number from 0 up to (not including) 1, not ${brief(settings.validationSplit)}`);
+  }
+  for (const { className, values } of read.callbacks) {
+    if (values.monitor.startsWith('val_') && !read.validationSplit) fail(`${className} monitors ${values.monitor}, which needs a validationSplit above 0`);
+  }
   const rate = settings.learningRate;
   if (typeof rate === 'object' && rate !== null) {
     const className = rate.class_name;
@@ -854,8 +934,48 @@ export function kerasScript(topology, settings) {
   const model = readModel(topology);
   const s = readSettings(settings);
   const file = `${fileName(model.name)}.py`;
-  const validation = s.validationImages ? [`VALIDATION_IMAGES = ${s.validationImages}  # test images evaluated after each epoch, as on the page`] : [];
-  const validationArg = s.validationImages ? ',\n                  validation_data=(test_x[:VALIDATION_IMAGES], test_y[:VALIDATION_IMAGES])' : '';
+  const reduceLr = s.callbacks.find((c) => c.className === 'ReduceLROnPlateau');
+  if (reduceLr && s.schedule) fail('Keras\' ReduceLROnPlateau needs a fixed learning rate, not a learning-rate schedule');
+  const constants = [
+    ...(s.validationSplit ? [`VALIDATION_SPLIT = ${s.validationSplit}  # the last images of the training set, held out before shuffling`] : []),
+    ...(s.validationSplit && s.validationEvery ? [`# The page also validated every ${s.validationEvery} steps; Keras' fit validates at each epoch's end only.`] : []),
+  ];
+  const callbacks = s.callbacks.length ? `
+
+def callbacks():
+    """The page's callbacks: Keras decides at each epoch's end."""
+    return [
+${s.callbacks.map((c) => `        ${pythonObject('callbacks', c, CALLBACKS[c.className].fields)},`).join('\n')}
+    ]
+` : '';
+  const augmentation = s.augmentation.length ? `
+
+def augmented_batches(images, labels):
+    """Shuffled batches of the training images, each batch augmented anew as on the page. The
+    preprocessing layers act on the training data only, not in the model, so the saved model stays
+    the page's (and loadable in TensorFlow.js, which has no such layers)."""
+    augmentation = [
+${s.augmentation.map((a) => `        ${pythonObject('layers', a, AUGMENTATION[a.className].fields)},`).join('\n')}
+    ]
+
+    def augment(x, y):
+        for layer in augmentation:
+            x = layer(x, training=True)
+        return x, y
+
+    return (tf.data.Dataset.from_tensor_slices((images, labels))
+            .shuffle(len(images), seed=SEED, reshuffle_each_iteration=True)
+            .batch(BATCH_SIZE)
+            .map(augment))
+` : '';
+  const callbacksArg = s.callbacks.length ? ', callbacks=callbacks()' : '';
+  const fit = s.augmentation.length ? `${s.validationSplit ? `
+        # Keras' validation_split, done by hand since fit takes no split of a dataset: the last images.
+        split = int(len(train_x) * (1 - VALIDATION_SPLIT))
+        train_x, train_y, val_x, val_y = train_x[:split], train_y[:split], train_x[split:], train_y[split:]` : ''}
+        model.fit(augmented_batches(train_x, train_y), epochs=args.epochs${s.validationSplit ? ', validation_data=(val_x, val_y)' : ''}${callbacksArg})`
+    : `
+        model.fit(train_x, train_y, batch_size=BATCH_SIZE, epochs=args.epochs${s.validationSplit ? ', validation_split=VALIDATION_SPLIT' : ''}${callbacksArg})`;
   return `"""${title(model)}, exported from cnn-playground: the page's layers, optimizer and training settings.
 
     python3 ${file}                                   # train on MNIST as the page does
@@ -876,7 +996,7 @@ import tensorflow as tf
 SEED = ${s.seed}
 BATCH_SIZE = ${s.batchSize}
 EPOCHS = ${s.epochs}
-${validation.map((line) => `${line}\n`).join('')}
+${constants.map((line) => `${line}\n`).join('')}
 
 def build_model():
     """The page's model, layer by layer; the names are the page's, so that its weights find their layers."""
@@ -900,7 +1020,7 @@ def load_mnist():
         return (images / 255.0).astype('float32')[..., np.newaxis]
 
     return (prepare(train_x), train_y), (prepare(test_x), test_y)
-
+${callbacks}${augmentation}
 
 ${PYTHON_WEIGHTS}
 
@@ -919,8 +1039,7 @@ def main():
             load_page_weights(model, args.weights)
         except (OSError, ValueError) as error:
             sys.exit(f'error: {error}')
-    if args.epochs > 0:
-        model.fit(train_x, train_y, batch_size=BATCH_SIZE, epochs=args.epochs${validationArg})
+    if args.epochs > 0:${fit}
     loss, accuracy = model.evaluate(test_x, test_y, batch_size=BATCH_SIZE)
     print(f'test loss {loss:.4f}, accuracy {accuracy:.2%}')
 
@@ -980,6 +1099,37 @@ def load_page_weights(model, model_json):
 
 // --- The TensorFlow.js program ----------------------------------------------------------------
 
+/** TF.js' names of Keras' metrics in fit's logs: 'accuracy' is 'acc' there. */
+const tfjsMonitor = (/** @type {string} */ name) => name.replace('accuracy', 'acc');
+
+/**
+ * The callbacks as TF.js code, and what of them TF.js lacks (said in the program's header).
+ * @param {Settings} s @returns {{ code: string[], lacks: string[] }}
+ */
+function tfjsCallbacks(s) {
+  /** @type {string[]} */
+  const code = [];
+  /** @type {string[]} */
+  const lacks = [];
+  for (const { className, values } of s.callbacks) {
+    const entry = CALLBACKS[className];
+    if (!entry.tfjs) {
+      lacks.push(`${className}: TF.js has no such callback, so the learning rate stays as set`);
+      continue;
+    }
+    /** @type {[string, string][]} */
+    const args = [];
+    for (const [key, field] of Object.entries(entry.fields)) {
+      if (isDefault(field, values[key], values, 'python')) continue;
+      if (entry.tfjsLacks?.[key]) lacks.push(entry.tfjsLacks[key]);
+      else args.push([camel(key), key === 'monitor' ? quote(tfjsMonitor(values[key])) : field.kind.tfjs(values[key], key)]);
+    }
+    // TF.js' default monitor is val_loss too, as Keras'.
+    code.push(`tf.callbacks.${entry.tfjs}(${jsObject(args)})`);
+  }
+  return { code, lacks };
+}
+
 /** `tf.layers.conv2d({ name: 'conv2d', inputShape: [28, 28, 1], filters: 32, … })`
  *  @param {Layer} layer @param {boolean} first */
 function tfjsLayer(layer, first) {
@@ -1013,11 +1163,13 @@ export function tfjsScript(topology, settings) {
   if (!entry.tfjs) fail(`TF.js has no ${entry.keras} optimizer`);
   let schedule = '';
   let rate = String(s.rate);
-  let callbacks = '';
+  /** @type {string[]} */
+  const callbackCode = [];
   if (s.schedule) {
     const { className, values } = s.schedule;
     if (!entry.tfjsSetRate) fail(`TF.js cannot change the learning rate of ${entry.keras}`);
-    const setRate = entry.tfjsSetRate('learningRateAt(step++)', s.options);
+    // TF.js optimizers keep one rate: set the schedule's before each step, as Keras does.
+    callbackCode.push(`new tf.CustomCallback({ onBatchBegin: () => { ${entry.tfjsSetRate('learningRateAt(step++)', s.options)} } })`);
     schedule = `
 /** Keras' ${pythonSchedule(s.schedule).replace('tf.keras.optimizers.schedules.', '')}: the learning rate of step \`step\` (0, 1, …). */
 export function learningRateAt(step) {
@@ -1025,14 +1177,18 @@ ${SCHEDULES[className].tfjs(values).map((line) => `  ${line}`).join('\n')}
 }
 `;
     rate = 'learningRateAt(0)';
-    callbacks = `
-    // TF.js optimizers keep one rate: set the schedule's before each step, as Keras does.
-    callbacks: { onBatchBegin: () => { ${setRate} } },`;
   }
   const optimizer = entry.tfjs(rate, s.options);
   const file = `${fileName(model.name)}.mjs`;
-  const validation = s.validationImages
-    ? `\n    validationData: [data.testX.slice(0, VALIDATION_IMAGES), data.testY.slice(0, VALIDATION_IMAGES)],` : '';
+  const validation = s.validationSplit ? '\n    validationSplit: VALIDATION_SPLIT, // the last images of the training set, as Keras takes them' : '';
+  const { code: callbackList, lacks } = tfjsCallbacks(s);
+  if (s.augmentation.length) {
+    lacks.push(`the augmentation (${s.augmentation.map((a) => a.className).join(', ')}): TF.js has no such layers, so this program trains on the images as they are`);
+  }
+  if (s.validationSplit && s.validationEvery) lacks.push(`validation every ${s.validationEvery} steps: TF.js' fit validates at each epoch's end only`);
+  callbackCode.push(...callbackList);
+  const callbacks = callbackCode.length ? `\n    callbacks: [${callbackCode.join(', ')}],` : '';
+  const lacking = lacks.length ? `//\n// What the page does that TF.js cannot:\n${lacks.map((line) => `//   - ${line}.`).join('\n')}\n` : '';
   return `// ${title(model)}, exported from cnn-playground: the page's layers, optimizer and training settings
 // in TensorFlow.js, for Node.
 //
@@ -1047,7 +1203,7 @@ ${SCHEDULES[className].tfjs(values).map((line) => `  ${line}`).join('\n')}
 // saved model as it is:
 //   await tf.loadLayersModel('https://example.com/model.json');                     // served beside weights.bin
 //   await tf.loadLayersModel(tf.io.browserFiles([modelJsonFile, weightsBinFile]));  // from <input type="file">
-
+${lacking}
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -1058,7 +1214,7 @@ import * as tf from '@tensorflow/tfjs';
 // The page trains with seed ${s.seed}; TF.js has no global random seed, so this program's draws differ.
 export const BATCH_SIZE = ${s.batchSize};
 export const EPOCHS = ${s.epochs};
-${s.validationImages ? `export const VALIDATION_IMAGES = ${s.validationImages}; // test images evaluated after each epoch, as on the page\n` : ''}${schedule}
+${s.validationSplit ? `export const VALIDATION_SPLIT = ${s.validationSplit};\n` : ''}${schedule}
 /** The page's model, layer by layer; the names are the page's, so that its weights find their layers. */
 export function buildModel() {
   const model = tf.sequential({ name: ${quote(model.name)} });

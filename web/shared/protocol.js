@@ -16,11 +16,13 @@
 /** @typedef {'simd' | 'threads'} WasmBuild */
 /** @typedef {'idle' | 'running' | 'paused' | 'stopped' | 'done'} TrainStateName */
 
-/** The engine's training settings (Engine.setTraining): the training config of core/fit_config.h,
- *  of which the page sets these fields; the others (schedules, callbacks, augmentation) keep
- *  Keras' defaults when left out. */
-/** @typedef {{ optimizer: string, learning_rate: number, batch_size: number, epochs: number, seed: number,
- *   validation_split?: number, validation_every?: number }} TrainingConfig */
+/** A Keras object in a training config: {class_name: 'EarlyStopping', config: {patience: 2}}. */
+/** @typedef {{ class_name: string, config: Record<string, unknown> }} KerasObject */
+/** The engine's training settings (Engine.setTraining): the training config of core/fit_config.h
+ *  (shared/training-options.js writes it); a field left out keeps Keras' default. */
+/** @typedef {{ optimizer: string | KerasObject, learning_rate?: number | KerasObject, batch_size: number, epochs: number,
+ *   seed: number, validation_split?: number, validation_every?: number, callbacks?: KerasObject[],
+ *   augmentation?: KerasObject[] }} TrainingConfig */
 
 /** A TF.js Layers model: model.json's text and all its weight shards in one buffer. */
 /** @typedef {{ modelJson: string, weights: ArrayBuffer }} ModelFiles */
@@ -95,6 +97,7 @@
  *   occlusion: [{ input: Float32Array, target: number, minVersion?: number }, Occlusion & { version: number }],
  *   fineTune: [{ images: Uint8Array, labels: Uint8Array, steps?: number }, FineTuneResult],
  *   endFineTune: [{ keep: boolean }, { modelVersion: number, digest: string }],
+ *   augmentedBatch: [{ config: TrainingConfig, count: number }, { original: Float32Array, augmented: Float32Array, shape: number[] }],
  * }} Requests
  */
 /** @typedef {keyof Requests} RequestType */
@@ -190,6 +193,9 @@ export const Request = Object.freeze(/** @type {const} */ ({
   FINE_TUNE: 'fineTune',
   /** Keeps the fine-tuned weights, or puts back those from before it exactly (keep: false). */
   END_FINE_TUNE: 'endFineTune',
+  /** The first `count` training images as they are and as the config's augmentation changes them
+   *  (seeded by its seed), [count, h, w, c] in [0, 1] each: the page's preview strip. */
+  AUGMENTED_BATCH: 'augmentedBatch',
 }));
 
 /**
@@ -203,8 +209,9 @@ export const Request = Object.freeze(/** @type {const} */ ({
  * @typedef {{ type: 'dataProgress', file: string, loaded: number, total: number, done: boolean }
  *   | ({ type: 'metrics', chunkMs: number, build: WasmBuild | null, threads: number } & Metrics)
  *   | { type: 'evalProgress', done: number, total: number }
- *   | { type: 'epoch', epoch: number, accuracy: number, loss: number, count: number, source: 'validation_split' | 'test' }
+ *   | { type: 'epoch', epoch: number, accuracy: number, loss: number, count: number, source: 'validation_split' }
  *   | { type: 'trainState', state: TrainStateName, reason?: string }
+ *   | { type: 'callback', callback: 'EarlyStopping' | 'ReduceLROnPlateau', message: string }
  *   | { type: 'fineTuneProgress', step: number, total: number }
  *   | { type: 'workerError', message: string }} WorkerEvent
  */
@@ -224,9 +231,6 @@ export const TrainState = Object.freeze(/** @type {const} */ ({
   STOPPED: 'stopped',
   DONE: 'done',
 }));
-
-/** Test images the training worker validates on after every epoch when no validation_split is set. */
-export const VALIDATION_IMAGES = 1000;
 
 /** Size of one network input: a 28×28 grayscale image, values 0..1 (pixel / 255). */
 export const INPUT_SIZE = 28 * 28;

@@ -3,6 +3,8 @@
 // the settings, the curves, the final figures), the name it gets from what changed since the
 // run before, and the runs as CSV (one row per recorded step) and JSON. No DOM, no storage.
 
+import { OPTION_KEYS } from './training-options.js';
+
 /** @typedef {import('./url-state.js').Settings} Settings */
 
 /**
@@ -10,8 +12,8 @@
  * Curves are columns of one value per training step: steps[i], loss[i], accuracy[i] belong
  * together for i < points (the batch's loss and accuracy at that step). While a run records,
  * its columns may hold room for more (see withSteps); a finished run's are exactly `points` long.
- * validation[j] is the accuracy on the validation images after the epoch ending at step
- * validationSteps[j].
+ * validation[j] is the accuracy on the validation split checked at step validationSteps[j]
+ * (every few steps and at each epoch's end).
  * @typedef {object} Run
  * @property {string} id
  * @property {string} name
@@ -19,7 +21,8 @@
  * @property {'running' | 'done' | 'stopped'} state
  * @property {string} topology  the Keras config of the network, as the engine describes it
  * @property {string} modelName
- * @property {{ epochs: number, batchSize: number, learningRate: number, optimizer: string, seed: number, fresh: boolean }} settings
+ * @property {{ epochs: number, batchSize: number, learningRate: number, optimizer: string, seed: number, fresh: boolean }
+ *   & Partial<import('./training-options.js').TrainingOptions>} settings  (runs recorded before the training options lack them)
  * @property {string} data  the data set's name
  * @property {string} build  'SIMD, 1 thread' or 'SIMD + 2 threads'
  * @property {number} points  the steps recorded
@@ -38,7 +41,7 @@
 const BYTES_PER_POINT = 4 + 8 + 8;
 
 /** The settings a run depends on (the page's language and build choice are not among them). */
-export const RUN_SETTINGS = /** @type {const} */ (['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'fresh']);
+export const RUN_SETTINGS = /** @type {const} */ (['epochs', 'batchSize', 'learningRate', 'optimizer', 'seed', 'fresh', ...OPTION_KEYS]);
 
 /**
  * A new run, before its first step.
@@ -153,6 +156,10 @@ export function whatChanged(run, previous) {
   for (const [key, label] of Object.entries(SETTING_LABELS)) {
     const k = /** @type {keyof typeof SETTING_LABELS} */ (key);
     if (run.settings[k] !== previous.settings[k]) changes.push(label ? `${label} ${run.settings[k]}` : String(run.settings[k]));
+  }
+  for (const key of OPTION_KEYS) {
+    const [now, before] = [run.settings[key], previous.settings[key]];
+    if (now !== undefined && before !== undefined && now !== before) changes.push(typeof now === 'boolean' ? `${now ? '+' : 'no'} ${key}` : `${key} ${now}`);
   }
   const before = modelOf(previous.topology).layers;
   const after = modelOf(run.topology).layers;

@@ -8,19 +8,21 @@
 
 import { deflateSync, inflateSync, strToU8, strFromU8 } from 'fflate';
 import { LAYER_FORMS, defaultNames, fieldsOf } from './keras-form.js';
+import { DEFAULT_OPTIONS, OPTION_HASH_KEYS, OPTION_KEYS, optionValue, fitConfig } from './training-options.js';
 
 /** @typedef {import('./keras-form.js').FormLayer} FormLayer */
 /** @typedef {import('./protocol.js').WasmChoice} WasmChoice */
 /**
+ * The training settings (with the options of training-options.js), the build and the language.
  * @typedef {{ epochs: number, batchSize: number, learningRate: number, optimizer: string, seed: number,
- *   fresh: boolean, wasm: WasmChoice, lang: string }} Settings
+ *   fresh: boolean, wasm: WasmChoice, lang: string } & import('./training-options.js').TrainingOptions} Settings
  */
 /** The bounds of the numeric settings, from the engine's limits(): [min, max] each. */
 /** @typedef {{ epochs: number[], batchSize: number[], learningRate: number[], seed: number[] }} SettingBounds */
 
-export const OPTIMIZERS = Object.freeze(['adam', 'sgd', 'rmsprop']);
+export const OPTIMIZERS = Object.freeze(['adam', 'adamw', 'sgd', 'rmsprop']);
 /** Keras' default learning rate of each optimizer. */
-export const DEFAULT_LEARNING_RATE = Object.freeze(/** @type {Record<string, number>} */ ({ adam: 0.001, sgd: 0.01, rmsprop: 0.001 }));
+export const DEFAULT_LEARNING_RATE = Object.freeze(/** @type {Record<string, number>} */ ({ adam: 0.001, adamw: 0.001, sgd: 0.01, rmsprop: 0.001 }));
 export const LANGUAGES = Object.freeze(['en', 'ko']);
 const WASM_CHOICES = Object.freeze(['auto', 'simd', 'threads']);
 
@@ -34,11 +36,13 @@ export const DEFAULT_SETTINGS = Object.freeze({
   fresh: true, // start training from new random weights (false: continue from the current ones)
   wasm: 'auto',
   lang: 'en', // language of the explanations
+  ...DEFAULT_OPTIONS,
 });
 
 /** The hash key of each setting. */
 const KEYS = Object.freeze({
   epochs: 'epochs', batchSize: 'batch', learningRate: 'lr', optimizer: 'opt', seed: 'seed', fresh: 'fresh', wasm: 'wasm', lang: 'lang',
+  ...OPTION_HASH_KEYS,
 });
 const INTEGER_SETTINGS = new Set(['epochs', 'batchSize', 'seed']);
 
@@ -66,6 +70,12 @@ export function validSettings(/** @type {Record<string, unknown>} */ input, /** 
   if (typeof input.fresh === 'boolean') settings.fresh = input.fresh;
   if (WASM_CHOICES.includes(/** @type {string} */ (input.wasm))) settings.wasm = /** @type {WasmChoice} */ (input.wasm);
   if (LANGUAGES.includes(/** @type {string} */ (input.lang))) settings.lang = /** @type {string} */ (input.lang);
+  // The options: any value of the right kind; the engine judges the values when they are used.
+  const options = /** @type {Record<string, unknown>} */ (settings);
+  for (const key of OPTION_KEYS) {
+    const value = optionValue(key, input[key]);
+    if (value !== undefined) options[key] = value;
+  }
   return settings;
 }
 
@@ -165,12 +175,4 @@ export function serialiseHash(/** @type {Settings} */ settings, /** @type {FormL
 }
 
 /** The engine's training settings (Engine.setTraining) for some settings. */
-export function trainingConfig(/** @type {Settings} */ settings) {
-  return {
-    optimizer: settings.optimizer,
-    learning_rate: settings.learningRate,
-    batch_size: settings.batchSize,
-    epochs: settings.epochs,
-    seed: settings.seed,
-  };
-}
+export const trainingConfig = (/** @type {Settings} */ settings) => fitConfig(settings);

@@ -5,7 +5,7 @@
 // After every change of the weights it sends a copy to the predictor (predictor.js), which serves
 // the page's predictions without waiting for a training step.
 
-import { Request, TrainState, VALIDATION_IMAGES } from '../shared/protocol.js';
+import { Request, TrainState } from '../shared/protocol.js';
 import { loadEngineModule, messageOf } from '../shared/engine-module.js';
 import { fetchModel, metadataOf } from '../shared/model-files.js';
 import { serveRequests, failIfTrapped, yieldToEvents } from './request-loop.js';
@@ -45,7 +45,7 @@ const run = {
   /** @type {TrainingConfig | null} */
   config: null,
   stepsPerChunk: 1,
-  lastValidated: 0,
+  learningRate: 0, // what the last chunk ended with: a change at an epoch's end is ReduceLROnPlateau's
   /** @type {import('../shared/protocol.js').Metrics | null} */
   lastMetrics: null,
   scheduled: false,
@@ -203,25 +203,35 @@ function trainChunk() {
   run.lastMetrics = result;
   post({ type: 'metrics', ...result, chunkMs, build, threads });
   if (result.done || performance.now() - lastSnapshotAt > SNAPSHOT_INTERVAL_MS) sendSnapshot();
-  // Once per finished epoch: the engine's check of its validation split (it validates at each
-  // epoch's end), or, without a split, the first test images.
-  const finished = Math.min(Math.floor(result.step / result.steps_per_epoch), run.config?.epochs ?? 1);
-  if (result.epoch_end && result.val_accuracy !== undefined && result.val_loss !== undefined) {
-    run.lastValidated = finished;
-    post({ type: 'epoch', epoch: finished, accuracy: result.val_accuracy, loss: result.val_loss, count: result.val_count ?? 0, source: 'validation_split' });
-  } else if (finished > run.lastValidated && !run.config?.validation_split) validate(finished);
+  if (result.epoch_end) epochEnded(result);
   if (result.done) setTrainState(TrainState.DONE, result.stopped_early ? 'early stopping' : undefined);
   else if (run.state === TrainState.RUNNING) scheduleChunk();
 }
 
-function validate(/** @type {number} */ epoch) {
-  run.lastValidated = epoch;
-  try {
-    const r = JSON.parse(engine().evaluate(VALIDATION_IMAGES, 0));
-    post({ type: 'epoch', epoch, accuracy: r.accuracy, loss: r.loss, count: r.count, source: 'test' });
-  } catch (err) {
-    if (failIfTrapped(err)) return;
-    post({ type: 'workerError', message: `Validation failed: ${messageOf(err)}` });
+/** 0.000500 → "0.0005" */
+const short = (/** @type {number} */ v) => String(Number(v.toPrecision(3)));
+
+/** At an epoch's end: the engine's check of its validation split, and what its callbacks did. */
+function epochEnded(/** @type {import('../shared/protocol.js').Metrics} */ result) {
+  const epoch = Math.min(Math.ceil(result.step / result.steps_per_epoch), run.config?.epochs ?? 1);
+  if (result.val_accuracy !== undefined && result.val_loss !== undefined) {
+    post({ type: 'epoch', epoch, accuracy: result.val_accuracy, loss: result.val_loss, count: result.val_count ?? 0, source: 'validation_split' });
+  }
+  const callbacks = run.config?.callbacks ?? [];
+  const configOf = (/** @type {string} */ name) => callbacks.find((c) => c.class_name === name)?.config;
+  const rate = result.learning_rate ?? run.learningRate;
+  const reduce = configOf('ReduceLROnPlateau');
+  if (reduce && rate < run.learningRate) {
+    post({ type: 'callback', callback: 'ReduceLROnPlateau',
+      message: `ReduceLROnPlateau: ${reduce.monitor ?? 'val_loss'} stopped improving, learning rate reduced from ${short(run.learningRate)} to ${short(rate)} after epoch ${epoch}.` });
+  }
+  run.learningRate = rate;
+  const early = configOf('EarlyStopping');
+  if (early && result.done) {
+    const stopped = result.stopped_early ? `stopped early after epoch ${epoch}: ${early.monitor ?? 'val_loss'} did not improve for ${Number(early.patience ?? 0) + 1} epoch(s)` : 'training ran to its end';
+    // The engine puts the best epoch's weights back when training ends, stopped early or not (Keras 3).
+    const restored = early.restore_best_weights ? '; the best epoch\'s weights were restored' : '';
+    post({ type: 'callback', callback: 'EarlyStopping', message: `EarlyStopping: ${stopped}${restored}.` });
   }
 }
 
@@ -229,7 +239,7 @@ function validate(/** @type {number} */ epoch) {
 function configure(/** @type {TrainingConfig} */ config) {
   engine().setTraining(JSON.stringify(config));
   run.config = config;
-  run.lastValidated = 0;
+  run.learningRate = Number(engineModule?.scheduleCurve(JSON.stringify(config), 1)[0] ?? 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,10 +382,15 @@ const handlers = {
     stopRunFor('reset');
     if (config) configure(config);
     engine().resetTraining();
-    run.lastValidated = 0;
     run.lastMetrics = null;
     setTrainState(TrainState.IDLE);
     return modelReplaced();
+  },
+  [Request.AUGMENTED_BATCH]({ config, count }) {
+    requireData();
+    const original = engine().augmentedBatch(JSON.stringify({ ...config, augmentation: [] }), count).images;
+    const { images: augmented, shape } = engine().augmentedBatch(JSON.stringify(config), count);
+    return { original, augmented, shape };
   },
   [Request.CONNECT_PREDICTOR]({ port }) {
     predictorPort = port;

@@ -26,8 +26,8 @@ const SHIPPED = path.join(root, 'public/models/basic-cnn/model.json');
 const shipped = JSON.parse(fs.readFileSync(SHIPPED, 'utf8'));
 /** The shipped model's topology: what the engine's topology() returns for Basic_CNN. */
 const BASIC_CNN = shipped.modelTopology;
-/** The page's defaults (web/state.js) and its per-epoch validation on 1,000 test images. */
-const PAGE_SETTINGS = { optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 2, seed: 1, validationImages: 1000 };
+/** The page's defaults (shared/url-state.js), its validation split checked every 400 steps among them. */
+const PAGE_SETTINGS = { optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 2, seed: 1, validationSplit: 0.02, validationEvery: 400 };
 
 // Generated programs are written inside the repository, where '@tensorflow/tfjs' resolves.
 fs.mkdirSync(path.join(root, 'build'), { recursive: true });
@@ -151,6 +151,8 @@ print(json.dumps({
     'set_random_seed': by_name('tf.keras.utils.set_random_seed'),
     'options': by_name('parser.add_argument'),
     'load_page_weights': by_name('load_page_weights'),
+    'callbacks': [c for c in calls if c['call'].startswith('tf.keras.callbacks.')],
+    'augmentation': [c for c in calls if c['call'].startswith('tf.keras.layers.Random')],
 }))
 `;
 
@@ -368,8 +370,8 @@ const MORE_SETTINGS = {
 describe('the TensorFlow.js program', () => {
   it('Basic_CNN builds, compiles, fits one batch, and predicts like tf.loadLayersModel from the saved weights', async () => {
     // One batch of one image: TF.js' cpu backend trains this model at well under 1 image/s.
-    const { program } = await importProgram(tfjsScript(BASIC_CNN, { ...PAGE_SETTINGS, batchSize: 1, validationImages: 1 }));
-    const trained = await program.main(['--epochs', '1'], { loadData: () => syntheticBatch(1) });
+    const { program } = await importProgram(tfjsScript(BASIC_CNN, { ...PAGE_SETTINGS, batchSize: 1, validationSplit: 0.5 }));
+    const trained = await program.main(['--epochs', '1'], { loadData: () => syntheticBatch(2) });
     assert.ok(Number.isFinite(trained.loss) && trained.loss > 0, `loss ${trained.loss}`);
     assert.equal(trained.model.countParams(), 1676266);
     assertSameLayers(trained.model, BASIC_CNN);
@@ -673,9 +675,9 @@ describe('the Keras script', () => {
     assert.deepEqual(fit.kwargs.epochs, { expr: 'args.epochs' });
     const epochs = script.options.find((o) => o.args[0] === '--epochs');
     assert.equal(epochs.kwargs.default, 2);
-    assert.deepEqual(fit.kwargs.validation_data, [
-      { slice: 'test_x', lower: null, upper: 1000 }, { slice: 'test_y', lower: null, upper: 1000 },
-    ]);
+    assert.equal(fit.kwargs.validation_split, 0.02);
+    assert.equal(script.constants.VALIDATION_SPLIT, 0.02);
+    assert.equal(fit.kwargs.callbacks, undefined);
     assert.ok(script.options.some((o) => o.args[0] === '--weights'));
     assert.deepEqual(script.load_page_weights.map((c) => c.args), [[{ expr: 'model' }, { expr: 'args.weights' }]]);
     assert.deepEqual(script.functions, ['build_model', 'load_mnist', 'read_tfjs_weights', 'load_page_weights', 'main']);
@@ -725,7 +727,7 @@ describe('the Keras script', () => {
     ]);
     assert.deepEqual(script.compile[0].kwargs.optimizer, pyCall('tf.keras.optimizers.SGD', { learning_rate: 0.01, momentum: 0.9, nesterov: true }));
     assert.equal(script.fit[0].kwargs.batch_size, 8);
-    assert.equal(script.fit[0].kwargs.validation_data, undefined);
+    assert.equal(script.fit[0].kwargs.validation_split, undefined);
     assert.equal(script.options.find((o) => o.args[0] === '--epochs').kwargs.default, 1);
     assert.deepEqual(script.set_random_seed.map((c) => c.args), [[3]]);
 
@@ -759,6 +761,108 @@ describe('the Keras script', () => {
       pyCall('tf.keras.optimizers.SGD', { learning_rate: schedule('ExponentialDecay', { initial_learning_rate: 0.1, decay_steps: 100, decay_rate: 0.96, staircase: true }), momentum: 0.9 }));
     assert.deepEqual(optimizerOf({ learningRate: { class_name: 'PiecewiseConstantDecay', config: { boundaries: [100, 200], values: [0.01, 0.001, 0.0001] } } }),
       pyCall('tf.keras.optimizers.Adam', { learning_rate: schedule('PiecewiseConstantDecay', { boundaries: [100, 200], values: [0.01, 0.001, 0.0001] }) }));
+  });
+});
+
+// The page's training options as the export gets them (page/export.js exportSettings).
+const OPTIONS_SETTINGS = {
+  ...PAGE_SETTINGS, optimizer: 'sgd', momentum: 0.9, nesterov: false, validationSplit: 0.1, validationEvery: 50,
+  learningRate: { class_name: 'CosineDecay', config: { initial_learning_rate: 0, warmup_target: 0.05, warmup_steps: 100, decay_steps: 1000, alpha: 0 } },
+  callbacks: [{ class_name: 'EarlyStopping', config: { monitor: 'val_accuracy', patience: 2, min_delta: 0.001, restore_best_weights: true } }],
+  augmentation: [
+    { class_name: 'RandomTranslation', config: { height_factor: 0.1, width_factor: 0.1, fill_mode: 'constant' } },
+    { class_name: 'RandomRotation', config: { factor: 0.05, fill_mode: 'nearest' } },
+    { class_name: 'RandomZoom', config: { height_factor: 0.1, fill_mode: 'constant' } },
+  ],
+};
+
+describe('the training options in the export', () => {
+  it('Keras: the callbacks, augmentation layers on the training batches, and the split held out by hand', () => {
+    const script = readScript(kerasScript(BASIC_CNN, OPTIONS_SETTINGS));
+    assert.deepEqual(script.callbacks, [pyCall('tf.keras.callbacks.EarlyStopping', { monitor: 'val_accuracy', min_delta: 0.001, patience: 2, restore_best_weights: true })]);
+    // Factors as Keras' (lower, upper) pairs; reflect is Keras' default fill, so constant and nearest are written.
+    assert.deepEqual(script.augmentation, [
+      pyCall('tf.keras.layers.RandomTranslation', { height_factor: [-0.1, 0.1], width_factor: [-0.1, 0.1], fill_mode: 'constant' }),
+      pyCall('tf.keras.layers.RandomRotation', { factor: [-0.05, 0.05], fill_mode: 'nearest' }),
+      pyCall('tf.keras.layers.RandomZoom', { height_factor: [-0.1, 0.1], fill_mode: 'constant' }),
+    ]);
+    // The augmentation is no layer of the model: the model's Sequential is the only one.
+    assert.equal(script.sequential.length, 1);
+    const [fit] = script.fit;
+    assert.deepEqual(fit.args, [{ call: 'augmented_batches', args: [{ expr: 'train_x' }, { expr: 'train_y' }], kwargs: {} }]);
+    assert.deepEqual(fit.kwargs.validation_data, [{ expr: 'val_x' }, { expr: 'val_y' }]);
+    assert.deepEqual(fit.kwargs.callbacks, pyCall('callbacks'));
+    assert.equal(script.constants.VALIDATION_SPLIT, 0.1);
+    assert.deepEqual(script.compile[0].kwargs.optimizer, pyCall('tf.keras.optimizers.SGD', {
+      learning_rate: pyCall('tf.keras.optimizers.schedules.CosineDecay', { initial_learning_rate: 0, decay_steps: 1000, warmup_target: 0.05, warmup_steps: 100 }),
+      momentum: 0.9,
+    }));
+    assert.deepEqual(script.functions, ['build_model', 'load_mnist', 'callbacks', 'augmented_batches', 'read_tfjs_weights', 'load_page_weights', 'main']);
+    const source = kerasScript(BASIC_CNN, OPTIONS_SETTINGS);
+    assert.match(source, /split = int\(len\(train_x\) \* \(1 - VALIDATION_SPLIT\)\)/);
+    assert.match(source, /The page also validated every 50 steps/);
+
+    // ReduceLROnPlateau, without augmentation: fit's own validation_split.
+    const plain = readScript(kerasScript(BASIC_CNN, {
+      ...PAGE_SETTINGS, callbacks: [{ class_name: 'ReduceLROnPlateau', config: { monitor: 'val_loss', factor: 0.5, patience: 1, min_lr: 0.0001 } }],
+    }));
+    assert.deepEqual(plain.callbacks, [pyCall('tf.keras.callbacks.ReduceLROnPlateau', { factor: 0.5, patience: 1, min_lr: 0.0001 })]);
+    assert.equal(plain.fit[0].kwargs.validation_split, 0.02);
+    assert.equal(plain.fit[0].kwargs.batch_size, 32);
+  });
+
+  it('TF.js: validationSplit and EarlyStopping run with the real library; what TF.js lacks is said plainly', async () => {
+    const tiny = sequential('Tiny', [layer('Flatten', { name: 'flatten', ...input }), layer('Dense', { name: 'dense', units: 10, activation: 'softmax' })]);
+    const settings = {
+      ...PAGE_SETTINGS, learningRate: 0.01, batchSize: 4, validationSplit: 0.25, validationEvery: 50,
+      // min_delta 10: no epoch ever improves on the first by that much, so patience 0 stops after the second.
+      callbacks: [
+        { class_name: 'EarlyStopping', config: { monitor: 'val_accuracy', patience: 0, min_delta: 10, restore_best_weights: true } },
+        { class_name: 'ReduceLROnPlateau', config: { factor: 0.5, patience: 1 } },
+      ],
+      augmentation: OPTIONS_SETTINGS.augmentation,
+    };
+    const source = tfjsScript(tiny, settings);
+    assert.match(source, /tf\.callbacks\.earlyStopping\(\{ monitor: 'val_acc', minDelta: 10 \}\)/);
+    assert.match(source, /validationSplit: VALIDATION_SPLIT/);
+    const lacks = source.match(/What the page does that TF\.js cannot:\n((?:\/\/ {3}- .*\n)+)/)?.[1] ?? '';
+    assert.match(lacks, /cannot restore the best weights/);
+    assert.match(lacks, /ReduceLROnPlateau: TF\.js has no such callback/);
+    assert.match(lacks, /augmentation \(RandomTranslation, RandomRotation, RandomZoom\): TF\.js has no such layers/);
+    assert.match(lacks, /validation every 50 steps/);
+    const { program } = await importProgram(source);
+    assert.equal(program.VALIDATION_SPLIT, 0.25);
+    const model = program.buildModel();
+    const history = await program.train(model, syntheticBatch(16), 6);
+    assert.deepEqual(history.epoch, [0, 1], 'EarlyStopping ended the six epochs after the second');
+    assert.equal(history.history.val_acc.length, 2);
+    // 16 images, the last quarter held out: 4 validate, so each validation accuracy is a multiple of 1/4.
+    for (const accuracy of history.history.val_acc) assert.equal((accuracy * 4) % 1, 0, `val_acc ${accuracy}`);
+
+    // A schedule and a callback together: the schedule's callback comes first.
+    const both = tfjsScript(tiny, { ...settings, callbacks: [settings.callbacks[0]], learningRate: { class_name: 'ExponentialDecay', config: { initial_learning_rate: 0.01, decay_steps: 10, decay_rate: 0.5 } } });
+    assert.match(both, /callbacks: \[new tf\.CustomCallback\(\{ onBatchBegin: \(\) => \{ model\.optimizer\.learningRate = learningRateAt\(step\+\+\); \} \}\), tf\.callbacks\.earlyStopping/);
+    const { program: scheduled } = await importProgram(both);
+    const run = await scheduled.train(scheduled.buildModel(), syntheticBatch(16), 1);
+    assert.equal(run.epoch.length, 1);
+  });
+
+  it('refuses options that cannot go together, naming them', () => {
+    const refused = [
+      [{ ...PAGE_SETTINGS, validationSplit: 1 }, /validationSplit must be a number from 0 up to \(not including\) 1/],
+      [{ ...PAGE_SETTINGS, validationSplit: 0, callbacks: [{ class_name: 'EarlyStopping', config: {} }] }, /EarlyStopping monitors val_loss, which needs a validationSplit above 0/],
+      [{ ...PAGE_SETTINGS, callbacks: [{ class_name: 'TensorBoard', config: {} }] }, /no export for the callback "TensorBoard"/],
+      [{ ...PAGE_SETTINGS, callbacks: [{ class_name: 'EarlyStopping', config: { patience: 1.5 } }] }, /EarlyStopping: patience must be an integer/],
+      [{ ...PAGE_SETTINGS, augmentation: [{ class_name: 'RandomFlip', config: {} }] }, /no export for the augmentation layer "RandomFlip"/],
+      [{ ...PAGE_SETTINGS, augmentation: [{ class_name: 'RandomRotation', config: { factor: -0.1 } }] }, /RandomRotation: factor must be a number ≥ 0 or \[lower, upper\]/],
+    ];
+    for (const [settings, message] of refused) {
+      for (const exporter of [kerasScript, tfjsScript]) {
+        assert.throws(() => exporter(BASIC_CNN, settings), (err) => err instanceof ExportError && message.test(err.message), `${exporter.name}: ${message}`);
+      }
+    }
+    const scheduledPlateau = { ...PAGE_SETTINGS, learningRate: OPTIONS_SETTINGS.learningRate, callbacks: [{ class_name: 'ReduceLROnPlateau', config: {} }] };
+    assert.throws(() => kerasScript(BASIC_CNN, scheduledPlateau), /ReduceLROnPlateau needs a fixed learning rate/);
   });
 });
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { newRun, withSteps, withValidation, settled, storedRun, lastStep, whatChanged, defaultRunName, runsCsv, runsJson, runBytes } from '../../../web/shared/runs.js';
 import { DEFAULT_SETTINGS } from '../../../web/shared/url-state.js';
+import { DEFAULT_OPTIONS } from '../../../web/shared/training-options.js';
 
 const shipped = JSON.parse(fs.readFileSync(new URL('../../../public/models/basic-cnn/model.json', import.meta.url), 'utf8'));
 /** Basic_CNN's topology, as the engine's topology() writes it. */
@@ -28,7 +29,10 @@ describe('runs', () => {
   it('record their curves, wall time, throughput and validation', () => {
     let run = start({ batchSize: 32 });
     assert.equal(run.modelName, 'Basic_CNN');
-    assert.deepEqual(run.settings, { epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam', seed: 1, fresh: true });
+    // The hyper-parameters, the training options included (the language and build are not the run's).
+    assert.deepEqual(run.settings, { epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam', seed: 1, fresh: true, ...DEFAULT_OPTIONS });
+    assert.equal(run.settings.validationSplit, 0.02);
+    assert.ok(!('lang' in run.settings) && !('wasm' in run.settings));
     run = withSteps(run, { step: 2, losses: [2.3, 2.1], accuracies: [0.125, 0.25], chunkSeconds: 1 });
     run = withSteps(run, { step: 5, losses: [1.9, 1.7, 1.5], accuracies: [0.375, 0.5, 0.5], chunkSeconds: 1 });
     run = withValidation(run, 0.61);
@@ -79,6 +83,10 @@ describe('runs', () => {
     assert.equal(defaultRunName(start({ learningRate: 0.01 }), [first]), 'lr 0.01');
     assert.equal(defaultRunName(start({ optimizer: 'sgd', batchSize: 64 }), [first]), 'batch 64, sgd');
     assert.equal(whatChanged(start({}, edited()), first), 'no dropout, conv2d filters 64');
+    // The training options too: a schedule, augmentation, a callback.
+    assert.equal(whatChanged(start({ optimizer: 'sgd', momentum: 0.9, schedule: 'CosineDecay' }), first), 'sgd, momentum 0.9, schedule CosineDecay');
+    assert.equal(whatChanged(start({ augment: true, earlyStopping: true }), first), '+ augment, + earlyStopping');
+    assert.equal(whatChanged(start({ validationSplit: 0.1 }), { ...first, settings: { ...first.settings, augment: undefined } }), 'validationSplit 0.1');
     // The same again is told apart by a number.
     assert.equal(defaultRunName(start(), [first]), 'Basic_CNN, adam lr 0.001 (2)');
   });

@@ -102,5 +102,25 @@ test('says what is wrong with a setting', () => {
 
 test('gives the engine its training settings', () => {
   const settings = { ...DEFAULT_SETTINGS, epochs: 3, batchSize: 64, learningRate: 0.01, optimizer: 'sgd', seed: 7 };
-  assert.deepEqual(trainingConfig(settings), { optimizer: 'sgd', learning_rate: 0.01, batch_size: 64, epochs: 3, seed: 7 });
+  assert.deepEqual(trainingConfig(settings), {
+    optimizer: { class_name: 'SGD', config: { learning_rate: 0.01, momentum: 0, nesterov: false } },
+    batch_size: 64, epochs: 3, seed: 7, validation_split: 0.02, validation_every: 400, callbacks: [], augmentation: [],
+  });
+});
+
+test('the training options travel in the link: only those off their defaults, each back exactly', () => {
+  const settings = {
+    ...DEFAULT_SETTINGS, optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, schedule: 'CosineDecay', decaySteps: 500,
+    warmupSteps: 20, augment: true, rotate: 0.1, fill: 'nearest', validationSplit: 0.1, validationEvery: 25, earlyStopping: true,
+    esMonitor: 'val_accuracy', esPatience: 0, esRestore: false, boundaries: '10, 20', values: '0.1,0.01 0.001',
+  };
+  const hash = serialiseHash(settings, null);
+  assert.match(hash, /mom=0\.9/);
+  assert.match(hash, /sched=CosineDecay/);
+  assert.match(hash, /esbest=0/);
+  assert.doesNotMatch(hash, /tx=|zoom=|rlr=/, 'defaults are left out');
+  assert.deepEqual(parseHash(hash, BOUNDS).settings, settings);
+  // A value of the wrong kind takes the default; the engine judges the rest (a negative momentum stays, to be refused by name).
+  const odd = parseHash('#sched=Linear&aug=maybe&fill=wrap&mom=-1&esmon=val_acc&vsplit=abc', BOUNDS).settings;
+  assert.deepEqual([odd.schedule, odd.augment, odd.fill, odd.momentum, odd.esMonitor, odd.validationSplit], ['constant', false, 'constant', -1, 'val_loss', 0.02]);
 });
