@@ -4,10 +4,11 @@
 //   #epochs=2&batch=64&lr=0.01&opt=sgd&seed=7&lang=ko&arch=1.<the editor's layers>
 // Only what differs from the defaults is written. The layers are the editor's form as JSON
 // (names left out where they are Keras' defaults), deflated and base64url-encoded: any value the
-// form holds comes back exactly, whatever characters it has. `1.` is the form's version.
+// form holds comes back exactly, whatever characters it has. `1.` is the form's version (its
+// early links held square windows as one number: the editor's Form.complete reads both).
 
 import { deflateSync, inflateSync, strToU8, strFromU8 } from 'fflate';
-import { LAYER_FORMS, defaultNames, fieldsOf } from './keras-form.js';
+import { defaultNames } from './keras-form.js';
 
 /** @typedef {import('./keras-form.js').FormLayer} FormLayer */
 /** @typedef {import('./protocol.js').WasmChoice} WasmChoice */
@@ -89,13 +90,10 @@ export function encodeLayers(/** @type {FormLayer[]} */ layers) {
   return FORM_VERSION + toBase64Url(deflateSync(strToU8(JSON.stringify(compact)), { level: 9 }));
 }
 
-/** A form field's value from decoded JSON: what the form could hold there, else null. */
-function fieldValue(/** @type {import('./keras-form.js').Field} */ field, /** @type {unknown} */ value) {
-  if (field.kind === 'choice') return typeof value === 'string' ? value : null;
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-/** The text of `arch=` → the editor's layers; throws an Error that says why it cannot be read. */
+/**
+ * The text of `arch=` → the editor's layers, their fields as written (the engine judges them, the
+ * editor completes them); throws an Error that says why it cannot be read.
+ */
 export function decodeLayers(/** @type {string} */ text) {
   if (!text.startsWith(FORM_VERSION)) throw new Error('it is not in a form this page writes');
   /** @type {unknown} */
@@ -107,17 +105,10 @@ export function decodeLayers(/** @type {string} */ text) {
   }
   if (!Array.isArray(list) || !list.length) throw new Error('it holds no layers');
   const entries = /** @type {Array<Record<string, unknown>>} */ (list);
-  const unknown = entries.find((e) => !e || typeof e.type !== 'string' || !Object.hasOwn(LAYER_FORMS, e.type));
-  if (unknown !== undefined) {
-    throw new Error(`it holds ${JSON.stringify(unknown?.type ?? unknown).slice(0, 40)}, which is not a layer of the editor`);
-  }
+  const unnamed = entries.find((e) => !e || typeof e !== 'object' || Array.isArray(e) || typeof e.type !== 'string');
+  if (unnamed !== undefined) throw new Error(`it holds ${JSON.stringify(unnamed).slice(0, 40)}, which is not a layer`);
   const names = defaultNames(entries.map((e) => /** @type {string} */ (e.type)));
-  return entries.map((entry, i) => {
-    /** @type {FormLayer} */
-    const layer = { type: /** @type {string} */ (entry.type), name: typeof entry.name === 'string' ? entry.name : names[i] };
-    for (const field of fieldsOf(layer.type)) layer[field.key] = fieldValue(field, entry[field.key]);
-    return layer;
-  });
+  return entries.map((entry, i) => /** @type {FormLayer} */ ({ ...entry, name: typeof entry.name === 'string' ? entry.name : names[i] }));
 }
 
 // ---------------------------------------------------------------------------------------------
