@@ -113,9 +113,10 @@ describe('inside the network, and changing it', () => {
   it('refuses an impossible network on the offending layer and keeps training disabled', async () => {
     await loadMnist(page);
     assert.equal(await page.getByTestId('train-start').isEnabled(), true);
-    // pool 20, strides 20: floor((24 − 20) / 20) + 1 = 1, then the second 2×2 'valid' pool has no room.
+    // pool 20 (strides left empty: the pool's size): floor((24 − 20) / 20) + 1 = 1, then the
+    // second 2×2 'valid' pool has no room.
     await fillPair(page, 'max_pooling2d', 'pool_size', '20');
-    await fillPair(page, 'max_pooling2d', 'strides', '20');
+    assert.equal(await param(page, 'max_pooling2d', 'strides').first().getAttribute('placeholder'), '20');
     const bad = page.locator('#layer-list > li.invalid');
     assert.equal(await bad.count(), 1);
     assert.equal(await bad.locator('.layer-name').textContent(), 'max_pooling2d_1');
@@ -129,7 +130,6 @@ describe('inside the network, and changing it', () => {
 
     // A Dense layer before Flatten: the message says what to do.
     await fillPair(page, 'max_pooling2d', 'pool_size', '2');
-    await fillPair(page, 'max_pooling2d', 'strides', '2');
     await row(page, 'flatten').getByRole('button', { name: /Move down/ }).click();
     assert.match(await page.locator('#layer-list > li.invalid .layer-error').textContent(), /dense: needs a flat input .* add a Flatten layer before it/);
     assert.equal(await page.getByTestId('train-start').isDisabled(), true);

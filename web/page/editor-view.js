@@ -116,8 +116,11 @@ export function createEditorView(list, summary, { form, onChange }) {
       // [h, w], or [[top, bottom], [left, right]]: one input per number.
       const parts = field.type === 'pair' ? ['height', 'width'] : ['top', 'bottom', 'left', 'right'];
       const flat = (/** @type {FieldValue} */ v) => (Array.isArray(v) ? v.flat() : []);
+      // A part typed into an empty field (a pool's strides left to Keras' default) fills them all.
       const inputs = parts.map((part, k) => numberInput(k ? `${id}-${k}` : id, `${of}: ${part}`, field, () => {
-        const numbers = parts.map((_, j) => (j === k ? numberValue(inputs[k].value) : /** @type {FieldValue} */ (flat(now())[j] ?? null)));
+        const typed = numberValue(inputs[k].value);
+        const others = flat(now());
+        const numbers = parts.map((_, j) => (j === k || !others.length ? typed : /** @type {FieldValue} */ (others[j] ?? null)));
         set(field.type === 'pair' ? numbers : [[numbers[0], numbers[1]], [numbers[2], numbers[3]]]);
       }));
       controls = [el('span', { className: 'pair', role: 'group', 'aria-label': of }, inputs.flatMap((input, k) => (k ? [field.type === 'pair' ? '×' : ' ', input] : [input])))];
@@ -269,6 +272,11 @@ export function createEditorView(list, summary, { form, onChange }) {
       li.classList.toggle('invalid', Boolean(row?.error));
       for (const [key, widget] of widgetsOf.get(li) ?? []) {
         widget.show(/** @type {FieldValue} */ (layer[key] ?? null));
+        // Empty strides of a pooling layer are its pool size (Keras' None): shown as the placeholder.
+        const pool = layer.pool_size;
+        if (key === 'strides' && Array.isArray(pool)) {
+          widget.element.querySelectorAll('input').forEach((input, k) => (input.placeholder = String(pool[k] ?? '')));
+        }
         const invalid = Boolean(row?.error) && row?.field === key;
         for (const input of widget.element.querySelectorAll('input, select')) input.setAttribute('aria-invalid', String(invalid));
         if (invalid) /** @type {HTMLDetailsElement | null} */ (widget.element.closest('details.more-params'))?.setAttribute('open', '');

@@ -39,6 +39,10 @@ export const UNSEEDED_INITIALIZERS = Object.freeze(['Zeros', 'Ones', 'Constant']
 /** The factor of an L1 or L2 regularizer named without one ('l2'), as Keras and the engine read it. */
 export const REGULARIZER_FACTOR = 0.01;
 
+/** A pair as Keras reads it: n → [n, n], [n] → [n, n]; anything else as it is. */
+const asPair = (/** @type {FieldValue} */ value) =>
+  (typeof value === 'number' ? [value, value] : Array.isArray(value) && value.length === 1 ? [value[0], value[0]] : value);
+
 const clone = (/** @type {FieldValue} */ value) => /** @type {FieldValue} */ (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
 /** Keras' name for layers of a class: Conv2D → conv2d, MaxPooling2D → max_pooling2d. */
@@ -120,17 +124,20 @@ export function createForm(schema) {
   /**
    * A field's value in the one spelling the engine writes back: pairs as [h, w], padding sizes as
    * [[top, bottom], [left, right]], initializers as objects, regularizers as L1L2 (null: none); a
-   * missing or null value takes the engine's default (strides None: the pool size, as in Keras).
-   * @param {FormLayer} layer @param {Field} field @returns {FieldValue}
+   * missing or null value takes the engine's default. A pooling layer's strides are null where
+   * they are the pool's size (Keras' None), however the config spells them, so that editing the
+   * pool size moves them along as in Keras.
+   * @param {FormLayer} layer @param {Field} field @param {Field[]} fields @returns {FieldValue}
    */
-  function fieldValue(layer, field) {
+  function fieldValue(layer, field, fields) {
     const value = layer[field.name];
-    if (value === undefined || (value === null && field.default !== null)) {
-      const pool = layer.pool_size;
-      return field.name === 'strides' && pool !== undefined ? fieldValue({ ...layer, strides: pool }, field) : clone(field.default);
+    const pool = field.name === 'strides' ? fields.find((f) => f.name === 'pool_size') : undefined;
+    if (pool) {
+      const strides = asPair(value ?? null);
+      return strides === null || canonicalJson(strides) === canonicalJson(fieldValue(layer, pool, fields)) ? null : strides;
     }
-    if (field.type === 'pair' && typeof value === 'number') return [value, value];
-    if (field.type === 'pair' && Array.isArray(value) && value.length === 1) return [value[0], value[0]];
+    if (value === undefined || (value === null && field.default !== null)) return clone(field.default);
+    if (field.type === 'pair') return asPair(value);
     if (field.type === 'padding_sizes' && typeof value === 'number') return [[value, value], [value, value]];
     if (field.type === 'padding_sizes' && Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) {
       return [[value[0], value[0]], [value[1], value[1]]];
@@ -151,7 +158,7 @@ export function createForm(schema) {
     if (!fields) return { ...layer };
     /** @type {FormLayer} */
     const done = { type: layer.type, name: layer.name };
-    for (const field of fields) done[field.name] = fieldValue(layer, field);
+    for (const field of fields) done[field.name] = fieldValue(layer, field, fields);
     return done;
   }
 

@@ -59,7 +59,7 @@ function everyLayer() {
     layer('SeparableConv2D', 'separable', { filters: 12, kernel_size: [3, 3], padding: 'same', activation: 'selu',
       pointwise_regularizer: { class_name: 'L1L2', config: { l1: 0.001, l2: 0.002 } } }),
     layer('SpatialDropout2D', 'spatial', { rate: 0.1 }),
-    layer('AveragePooling2D', 'avg', { pool_size: [2, 2], strides: [2, 2], padding: 'same' }),
+    layer('AveragePooling2D', 'avg', { pool_size: [2, 2], strides: null, padding: 'same' }),
     layer('MaxPooling2D', 'max', { pool_size: [3, 3], strides: [1, 1], padding: 'valid' }),
     layer('Activation', 'gelu', { activation: 'gelu' }),
     layer('Dropout', 'drop', { rate: 0.3 }),
@@ -137,7 +137,7 @@ describe('keras-form: the form over the engine schema', () => {
     assert.deepEqual(layers[0].kernel_size, [3, 3]);
     assert.deepEqual(layers[0].kernel_initializer, { class_name: 'HeNormal', config: { seed: null } });
     assert.deepEqual(layers[0].kernel_regularizer, { class_name: 'L1L2', config: { l1: 0, l2: 0.01 } });
-    assert.deepEqual(layers[1].strides, [3, 3], "strides None: the pool's size");
+    assert.equal(layers[1].strides, null, "strides None: the pool's size");
     assert.deepEqual(layers[2].padding, [[1, 1], [1, 1]]);
     assert.equal(layers[4].activation, 'linear');
     assert.deepEqual(layers[4].bias_regularizer, { class_name: 'L1L2', config: { l1: 0.5, l2: 0 } });
@@ -175,8 +175,18 @@ describe('keras-form: the form over the engine schema', () => {
   });
 });
 
-describe('keras-form: regularizers as the engine writes them', () => {
-  it('reads every spelling, and names the kind', () => {
+describe('keras-form: one spelling for each value, as the engine writes it back', () => {
+  it("holds a pool's strides as null where they are its size (Keras' None)", () => {
+    const pool = (config) => form.read({ class_name: 'Sequential', config: { layers: [{ class_name: 'MaxPooling2D', config: config }] } }).layers[0].strides;
+    assert.equal(pool({ pool_size: 3 }), null);
+    assert.equal(pool({ pool_size: [3, 3], strides: 3 }), null);
+    assert.equal(pool({ pool_size: 3, strides: [3, 3] }), null);
+    assert.deepEqual(pool({ pool_size: 3, strides: 1 }), [1, 1]);
+    assert.equal(form.newLayer('AveragePooling2D').strides, null);
+    assert.deepEqual(form.read({ class_name: 'Sequential', config: { layers: [{ class_name: 'Conv2D', config: {} }] } }).layers[0].strides, [1, 1]);
+  });
+
+  it('reads every spelling of a regularizer, and names the kind', () => {
     const l1l2 = (l1, l2) => ({ class_name: 'L1L2', config: { l1, l2 } });
     assert.deepEqual(regularizerValue('l1'), l1l2(0.01, 0));
     assert.deepEqual(regularizerValue({ class_name: 'L2', config: { l2: 0.001 } }), l1l2(0, 0.001));
