@@ -134,7 +134,7 @@ export function createForm(schema) {
     const pool = field.name === 'strides' ? fields.find((f) => f.name === 'pool_size') : undefined;
     if (pool) {
       const strides = asPair(value ?? null);
-      return strides === null || canonicalJson(strides) === canonicalJson(fieldValue(layer, pool, fields)) ? null : strides;
+      return strides === null || sameValue(strides, fieldValue(layer, pool, fields)) ? null : strides;
     }
     if (value === undefined || (value === null && field.default !== null)) return clone(field.default);
     if (field.type === 'pair') return asPair(value);
@@ -222,13 +222,15 @@ function formLayer(/** @type {any} */ entry, /** @type {number} */ index) {
   for (const [key, value] of Object.entries(config)) {
     if (!COMMON_KEYS.includes(key) && key !== 'type') layer[key] = value;
   }
+  if ('pool_size' in layer && 'strides' in layer && sameValue(asPair(layer.strides), asPair(layer.pool_size))) layer.strides = null;
   return layer;
 }
 
 /**
  * Keras/TF.js model config (Sequential or a functional chain; also a whole TF.js model.json, or
  * Keras' {model_config}) → its layers in the form, fields as the config gives them (Form.read
- * completes them with the engine's defaults), names kept (Keras' default names where the config
+ * completes them with the engine's defaults; a pool's strides equal to its size are null, as
+ * Form.read holds them, so that the engine's own topology reads as a complete form), names kept (Keras' default names where the config
  * has none), and the input shape it declares (null if none). Throws an Error that names the
  * problem when the text is no model config; what is wrong inside a layer is for the engine to say.
  * @param {unknown} input  JSON text or the parsed object
@@ -264,6 +266,9 @@ function canonicalJson(/** @type {unknown} */ value) {
     ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
     : v));
 }
+
+/** True when two JSON values are equal. */
+const sameValue = (/** @type {unknown} */ a, /** @type {unknown} */ b) => canonicalJson(a) === canonicalJson(b);
 
 /** True when both lists describe the same network (completed layers: as the engine writes them). */
 export function sameArchitecture(/** @type {FormLayer[]} */ a, /** @type {FormLayer[]} */ b) {

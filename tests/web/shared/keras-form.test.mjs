@@ -183,6 +183,11 @@ describe('keras-form: one spelling for each value, as the engine writes it back'
     assert.equal(pool({ pool_size: 3, strides: [3, 3] }), null);
     assert.deepEqual(pool({ pool_size: 3, strides: 1 }), [1, 1]);
     assert.equal(form.newLayer('AveragePooling2D').strides, null);
+    // Also without the schema: the engine's topology, which writes them out, reads the same.
+    assert.equal(fromKerasConfig({ class_name: 'Sequential', config: { layers: [{ class_name: 'MaxPooling2D', config: { pool_size: [2, 2], strides: [2, 2] } }] } }).layers[0].strides, null);
+    const e = new m.Engine();
+    assert.ok(sameArchitecture(fromKerasConfig(e.topology()).layers, form.read(architectures[0].config).layers));
+    e.delete();
     assert.deepEqual(form.read({ class_name: 'Sequential', config: { layers: [{ class_name: 'Conv2D', config: {} }] } }).layers[0].strides, [1, 1]);
   });
 
