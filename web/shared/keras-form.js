@@ -261,7 +261,7 @@ export function fromKerasConfig(input) {
 }
 
 /** A JSON text of a value with the keys of every object sorted: equal values, equal texts. */
-function canonicalJson(/** @type {unknown} */ value) {
+export function canonicalJson(/** @type {unknown} */ value) {
   return JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v)
     ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
     : v));

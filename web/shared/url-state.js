@@ -8,7 +8,7 @@
 // early links held square windows as one number: the editor's Form.complete reads both).
 
 import { deflateSync, inflateSync, strToU8, strFromU8 } from 'fflate';
-import { defaultNames } from './keras-form.js';
+import { defaultNames, canonicalJson } from './keras-form.js';
 
 /** @typedef {import('./keras-form.js').FormLayer} FormLayer */
 /** @typedef {import('./protocol.js').WasmChoice} WasmChoice */
@@ -80,14 +80,14 @@ const toBase64Url = (/** @type {Uint8Array} */ bytes) =>
 const fromBase64Url = (/** @type {string} */ text) =>
   Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
-/** The editor's layers → the text of `arch=`. */
+/** The editor's layers → the text of `arch=` (keys sorted: the same layers, the same link). */
 export function encodeLayers(/** @type {FormLayer[]} */ layers) {
   const names = defaultNames(layers.map((l) => l.type));
   const compact = layers.map((layer, i) => {
     const { name, ...rest } = layer;
     return name === names[i] ? rest : layer;
   });
-  return FORM_VERSION + toBase64Url(deflateSync(strToU8(JSON.stringify(compact)), { level: 9 }));
+  return FORM_VERSION + toBase64Url(deflateSync(strToU8(canonicalJson(compact)), { level: 9 }));
 }
 
 /**

@@ -49,6 +49,12 @@ test('the layers round-trip exactly, whatever values and names they hold', () =>
   }
 });
 
+test('the same layers give the same link, whatever the order of their fields', () => {
+  const layer = form.newLayer('Conv2D');
+  const reversed = Object.fromEntries(Object.entries(layer).reverse());
+  assert.equal(encodeLayers([reversed]), encodeLayers([layer]));
+});
+
 test('the case that broke the old text form: negative and exponent values', () => {
   const layers = [{ ...newLayer('Dense'), units: -1 }, { ...newLayer('Dropout'), rate: 1e-30 }];
   assert.deepEqual(parseHash(serialiseHash(DEFAULT_SETTINGS, layers), BOUNDS).layers, layers);
