@@ -47,7 +47,7 @@ const layer = (type, name, fields = {}) => ({ ...form.newLayer(type), name, ...f
 function everyLayer() {
   const he = (seed) => ({ class_name: 'HeNormal', config: { seed } });
   return [
-    layer('Conv2D', 'conv', { filters: 8, kernel_size: [3, 5], strides: [1, 1], padding: 'same', use_bias: false,
+    layer('Conv2D', 'conv', { filters: 8, kernel_size: [3, 5], strides: [1, 1], padding: 'same', dilation_rate: [2, 2], use_bias: false,
       activation: 'linear', kernel_initializer: he(7), kernel_regularizer: { class_name: 'L1L2', config: { l1: 0, l2: 1e-4 } } }),
     layer('BatchNormalization', 'bn', { momentum: 0.9, epsilon: 1e-5, center: false, scale: true,
       gamma_regularizer: { class_name: 'L1L2', config: { l1: 1e-5, l2: 0 } } }),
