@@ -11,6 +11,10 @@ import {
 const text = async (page, id) => (await page.getByTestId(id).textContent()).trim();
 const row = (page, name) => page.locator('#layer-list > li').filter({ has: page.locator('.layer-name', { hasText: new RegExp(`^${name}$`) }) });
 const param = (page, name, p) => row(page, name).locator(`[data-param="${p}"]`);
+/** Fills both numbers of a pair field (kernel_size, pool_size: height and width). */
+const fillPair = async (page, name, p, value) => {
+  for (const input of await param(page, name, p).all()) await input.fill(value);
+};
 const totalParams = async (page) => Number(await page.locator('[data-testid="model-summary"] tfoot td').getAttribute('data-total'));
 
 async function loadMnist(page) {
@@ -79,7 +83,7 @@ describe('inside the network, and changing it', () => {
   it('editing a layer updates output shapes and parameter counts', async () => {
     assert.equal(await totalParams(page), 1_676_266);
     // conv2d: 5×5 'valid' → floor((28 − 5) / 1) + 1 = 24; 5·5·1·32 + 32 = 832 parameters.
-    await param(page, 'conv2d', 'kernel_size').fill('5');
+    await fillPair(page, 'conv2d', 'kernel_size', '5');
     await param(page, 'conv2d', 'padding').selectOption('valid');
     assert.match(await row(page, 'conv2d').locator('.layer-out').textContent(), /\(None, 24, 24, 32\) · 832 parameters/);
     assert.match(await row(page, 'conv2d').locator('.size-note').textContent(), /floor\(\(28 − 5\) \/ 1\) \+ 1 = 24/);
@@ -109,13 +113,15 @@ describe('inside the network, and changing it', () => {
   it('refuses an impossible network on the offending layer and keeps training disabled', async () => {
     await loadMnist(page);
     assert.equal(await page.getByTestId('train-start').isEnabled(), true);
-    // pool 20: floor((24 − 20) / 20) + 1 = 1, then the second 2×2 'valid' pool has no room.
-    await param(page, 'max_pooling2d', 'pool_size').fill('20');
+    // pool 20 (strides left empty: the pool's size): floor((24 − 20) / 20) + 1 = 1, then the
+    // second 2×2 'valid' pool has no room.
+    await fillPair(page, 'max_pooling2d', 'pool_size', '20');
+    assert.equal(await param(page, 'max_pooling2d', 'strides').first().getAttribute('placeholder'), '20');
     const bad = page.locator('#layer-list > li.invalid');
     assert.equal(await bad.count(), 1);
     assert.equal(await bad.locator('.layer-name').textContent(), 'max_pooling2d_1');
     assert.match(await bad.locator('.layer-error').textContent(), /2x2 'valid' window does not fit the 1x1 input/);
-    assert.equal(await bad.locator('[data-param="pool_size"]').getAttribute('aria-invalid'), 'true');
+    assert.equal(await bad.locator('[data-param="pool_size"]').first().getAttribute('aria-invalid'), 'true');
     assert.match(await text(page, 'model-summary'), /Cannot be built: max_pooling2d_1/);
     assert.equal(await page.getByTestId('train-start').isDisabled(), true);
     assert.equal(await page.locator('#train-step').isDisabled(), true);
@@ -123,7 +129,7 @@ describe('inside the network, and changing it', () => {
     assert.match(await page.locator('#train-blocked').textContent(), /Training is off/);
 
     // A Dense layer before Flatten: the message says what to do.
-    await param(page, 'max_pooling2d', 'pool_size').fill('2');
+    await fillPair(page, 'max_pooling2d', 'pool_size', '2');
     await row(page, 'flatten').getByRole('button', { name: /Move down/ }).click();
     assert.match(await page.locator('#layer-list > li.invalid .layer-error').textContent(), /dense: needs a flat input .* add a Flatten layer before it/);
     assert.equal(await page.getByTestId('train-start').isDisabled(), true);
@@ -165,7 +171,7 @@ describe('inside the network, and changing it', () => {
     await other.goto(link);
     await waitForReady(other);
     await other.getByTestId('model-status').filter({ hasText: /My_CNN from the link \(untrained, seed 7\)/ }).waitFor();
-    assert.equal(await param(other, 'conv2d', 'kernel_size').inputValue(), '5');
+    assert.deepEqual(await Promise.all((await param(other, 'conv2d', 'kernel_size').all()).map((i) => i.inputValue())), ['5', '5']);
     assert.equal(await param(other, 'conv2d', 'padding').inputValue(), 'valid');
     assert.equal(await totalParams(other), 1_250_794);
     assert.equal(await other.locator('#seed').inputValue(), '7');

@@ -6,7 +6,7 @@
 // keystroke at once. The page writes none of these rules itself.
 
 import { loadEngineModule } from '../shared/engine-module.js';
-import { toKerasConfig, fromKerasConfig } from '../shared/keras-form.js';
+import { toKerasConfig, createForm } from '../shared/keras-form.js';
 
 /** @typedef {import('../shared/keras-form.js').FormLayer} FormLayer */
 /**
@@ -27,6 +27,8 @@ import { toKerasConfig, fromKerasConfig } from '../shared/keras-form.js';
  *   & Record<string, unknown>} Limits
  */
 /** @typedef {{ memoryLimit: number | null, inputShape?: number[] }} AnalysisOptions */
+/** A ready architecture (Module.architectures(), core/architectures.cpp): its Keras config, and what it is. */
+/** @typedef {{ name: string, description: string, config: object }} Architecture */
 /** @typedef {Awaited<ReturnType<typeof loadAnalyser>>} Analyser */
 
 /** The seeds the page offers: any that a JavaScript number and the engine's uint64 both hold exactly. */
@@ -36,10 +38,16 @@ export async function loadAnalyser() {
   const module = await loadEngineModule('cnn-simd');
   /** @type {Limits} */
   const limits = JSON.parse(module.limits());
+  /** The editor's form over the engine's layer kinds and fields. */
+  const form = createForm(JSON.parse(module.layerSchema()));
+  /** @type {Architecture[]} */
+  const architectures = JSON.parse(module.architectures());
   /** @type {FormLayer[] | null} */
   let basic = null;
   return {
     limits,
+    form,
+    architectures,
     /** The bounds of the training settings. */
     settingBounds: {
       epochs: limits.epochs,
@@ -70,7 +78,7 @@ export async function loadAnalyser() {
       if (!basic) {
         const engine = new module.Engine();
         try {
-          basic = fromKerasConfig(engine.topology()).layers;
+          basic = form.read(engine.topology()).layers;
         } finally {
           engine.delete();
         }

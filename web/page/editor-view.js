@@ -4,28 +4,47 @@
 // Keras-style summary beside it, and the explanations of each layer type and field in the chosen
 // language. It renders from { layers, analysis, lang } and reports every edit as onChange(layers).
 
-import { LAYER_TYPES, fieldsOf, freshName } from '../shared/keras-form.js';
+import { regularizerValue, regularizerKind, UNSEEDED_INITIALIZERS, REGULARIZER_FACTOR } from '../shared/keras-form.js';
 import { text, paramText, sizeText } from '../shared/explain.js';
 import { el } from './views.js';
 
 /** @typedef {import('../shared/keras-form.js').FormLayer} FormLayer */
 /** @typedef {import('../shared/keras-form.js').Field} Field */
+/** @typedef {import('../shared/keras-form.js').FieldValue} FieldValue */
+/** @typedef {import('../shared/keras-form.js').Form} Form */
 /** @typedef {import('./analyser.js').Analysis} Analysis */
 /** @typedef {import('./analyser.js').AnalysedLayer} AnalysedLayer */
 /** @typedef {{ layers: FormLayer[], analysis: Analysis | null, lang: string }} EditorView */
+/**
+ * One field's controls: the element to place, and show(value) to set them from the form (a
+ * control whose text already means that value is left alone, so typing is not disturbed).
+ * @typedef {{ element: HTMLElement, show: (value: FieldValue) => void }} FieldWidget
+ */
 
 const shapeText = (/** @type {Array<number | null> | null} */ shape) =>
   (shape ? `(${shape.map((d) => (d == null ? 'None' : d)).join(', ')})` : '—');
 
 /** A number field's text → the form's value: null when empty or not a finite number. */
-const fieldValue = (/** @type {string} */ raw) => (raw.trim() === '' || !Number.isFinite(Number(raw)) ? null : Number(raw));
+const numberValue = (/** @type {string} */ raw) => (raw.trim() === '' || !Number.isFinite(Number(raw)) ? null : Number(raw));
+
+/** A number input shows `value` unless its text already means it. */
+function showNumber(/** @type {HTMLInputElement} */ input, /** @type {FieldValue} */ value) {
+  const wanted = typeof value === 'number' ? value : null;
+  if (numberValue(input.value) !== wanted || (wanted === null && input.value !== '' && value !== null)) {
+    input.value = wanted === null ? (value == null ? '' : String(value)) : String(wanted);
+  }
+}
+
+/** Fields shown behind "more" (initializers, regularizers, a choice of one): the rest stay in view. */
+const isAdvanced = (/** @type {Field} */ f) => f.type === 'initializer' || f.type === 'regularizer' || (f.type === 'choice' && (f.choices?.length ?? 0) < 2);
 
 let uid = 0;
 
-/** Where a new layer of `type` most likely belongs: convolutions before Flatten, dense layers before the output. */
-export function suggestedPosition(/** @type {FormLayer[]} */ layers, /** @type {string} */ type) {
+/** Where a new layer of `type` most likely belongs: image layers before Flatten, the rest before the output. */
+export function suggestedPosition(/** @type {FormLayer[]} */ layers, /** @type {string} */ type, /** @type {Form} */ form) {
   const flatten = layers.findIndex((l) => l.type === 'Flatten');
-  if (type === 'Conv2D' || type === 'MaxPooling2D' || type === 'Flatten') return flatten >= 0 ? flatten : layers.length;
+  const imageLayer = type === 'Flatten' || form.fieldsOf(type).some((f) => f.name === 'data_format');
+  if (imageLayer && type !== 'Dense') return flatten >= 0 ? flatten : layers.length;
   return Math.max(0, layers.length - 1);
 }
 
@@ -34,75 +53,159 @@ export function suggestedPosition(/** @type {FormLayer[]} */ layers, /** @type {
  * @param {FormLayer} layer @param {AnalysedLayer} row @param {Array<number | null> | null} inputShape
  */
 function geometryOf(layer, row, inputShape) {
-  const k = Number(layer.kernel_size ?? layer.pool_size);
+  const window = /** @type {FieldValue} */ (layer.kernel_size ?? layer.pool_size);
+  const k = Array.isArray(window) ? Number(window[0]) : NaN;
+  const strides = layer.strides;
+  const s = Array.isArray(strides) ? Number(strides[0]) : k;
+  const dilation = Array.isArray(layer.dilation_rate) ? Number(layer.dilation_rate[0]) : 1;
   const n = inputShape?.[1];
   const out = row.output_shape?.[1];
-  if (!('kernel_size' in layer || 'pool_size' in layer) || n == null || out == null || !Number.isFinite(k)) return null;
-  return { n, k, s: Number(layer.strides ?? k), padding: String(layer.padding), out };
+  if (n == null || out == null || !Number.isFinite(k) || !Number.isFinite(s) || dilation !== 1) return null;
+  return { n, k, s, padding: String(layer.padding), out };
 }
 
 /**
  * @param {HTMLElement} list  the <ol> of layers
  * @param {HTMLElement} summary  the summary table's container
- * @param {{ limits: Record<string, unknown> | null, onChange: (layers: FormLayer[]) => void }} options
+ * @param {{ form: Form, onChange: (layers: FormLayer[]) => void }} options
  */
-export function createEditorView(list, summary, { limits, onChange }) {
+export function createEditorView(list, summary, { form, onChange }) {
   /** @type {EditorView} */
   let current = { layers: [], analysis: null, lang: 'en' };
   let structure = ''; // layer types and names in order: the rows are rebuilt only when it changes
+  /** @type {WeakMap<Element, Map<string, FieldWidget>>} */
+  const widgetsOf = new WeakMap();
 
   const change = (/** @type {FormLayer[]} */ layers) => onChange(layers.map((l) => ({ ...l })));
 
-  function setField(/** @type {number} */ index, /** @type {Field} */ field, /** @type {string} */ raw) {
-    change(current.layers.map((l, i) => (i === index ? { ...l, [field.key]: field.kind === 'choice' ? raw : fieldValue(raw) } : l)));
+  function setField(/** @type {number} */ index, /** @type {string} */ key, /** @type {FieldValue} */ value) {
+    change(current.layers.map((l, i) => (i === index ? { ...l, [key]: value } : l)));
   }
 
-  /** @param {FormLayer} layer @param {number} index @param {Field} field */
-  function fieldInput(layer, index, field) {
-    const id = `layer-${uid}-${index}-${field.key}`;
-    /** @type {HTMLInputElement | HTMLSelectElement} */
-    let input;
-    if (field.kind === 'choice') {
-      const value = String(layer[field.key] ?? '');
-      const choices = [...(field.choices ?? [])];
-      if (!choices.includes(value)) choices.push(value); // e.g. an activation from an imported config
-      const select = el('select', { id }, choices.map((o) => el('option', { value: o }, o)));
-      select.value = value;
-      select.addEventListener('change', () => setField(index, field, select.value));
-      input = select;
-    } else {
-      const bounds = /** @type {number[] | undefined} */ (field.limit ? limits?.[field.limit] : undefined);
-      const value = layer[field.key];
-      const number = el('input', {
-        id, type: 'number', step: field.kind === 'number' ? '0.05' : '1',
-        value: value == null ? '' : String(value),
-        placeholder: layer.type === 'MaxPooling2D' && field.key === 'strides' ? String(layer.pool_size ?? '') : '',
+  /**
+   * A number input for one value; `label` is what a screen reader hears.
+   * @param {string} id @param {string} label @param {Field} field @param {() => void} onInput
+   */
+  function numberInput(id, label, field, onInput) {
+    const input = el('input', { id, type: 'number', step: field.type === 'number' ? 'any' : '1', 'aria-label': label });
+    if (field.min !== undefined) input.min = String(field.min);
+    if (field.max !== undefined) input.max = String(field.max);
+    if (field.type === 'number' && field.default != null) input.placeholder = String(field.default);
+    input.addEventListener('input', onInput);
+    return input;
+  }
+
+  /**
+   * The controls of one field, by its type in the engine's schema.
+   * @param {FormLayer} layer @param {number} index @param {Field} field @returns {FieldWidget}
+   */
+  function fieldWidget(layer, index, field) {
+    const id = `layer-${uid}-${index}-${field.name}`;
+    const of = `${field.name} of ${layer.name}`;
+    const set = (/** @type {FieldValue} */ value) => setField(index, field.name, value);
+    const now = () => current.layers[index]?.[field.name];
+    /** @type {HTMLElement[]} */
+    let controls;
+    /** @type {(value: FieldValue) => void} */
+    let show;
+    if (field.type === 'integer' || field.type === 'number') {
+      const input = numberInput(id, of, field, () => set(numberValue(input.value)));
+      controls = [input];
+      show = (value) => showNumber(input, value);
+    } else if (field.type === 'pair' || field.type === 'padding_sizes') {
+      // [h, w], or [[top, bottom], [left, right]]: one input per number.
+      const parts = field.type === 'pair' ? ['height', 'width'] : ['top', 'bottom', 'left', 'right'];
+      const flat = (/** @type {FieldValue} */ v) => (Array.isArray(v) ? v.flat() : []);
+      // A part typed into an empty field (a pool's strides left to Keras' default) fills them all.
+      const inputs = parts.map((part, k) => numberInput(k ? `${id}-${k}` : id, `${of}: ${part}`, field, () => {
+        const typed = numberValue(inputs[k].value);
+        const others = flat(now());
+        const numbers = parts.map((_, j) => (j === k || !others.length ? typed : /** @type {FieldValue} */ (others[j] ?? null)));
+        set(field.type === 'pair' ? numbers : [[numbers[0], numbers[1]], [numbers[2], numbers[3]]]);
+      }));
+      controls = [el('span', { className: 'pair', role: 'group', 'aria-label': of }, inputs.flatMap((input, k) => (k ? [field.type === 'pair' ? '×' : ' ', input] : [input])))];
+      show = (value) => inputs.forEach((input, k) => showNumber(input, /** @type {FieldValue} */ (flat(value)[k] ?? null)));
+    } else if (field.type === 'boolean') {
+      const box = el('input', { id, type: 'checkbox' });
+      box.addEventListener('change', () => set(box.checked));
+      controls = [box];
+      show = (value) => (box.checked = value === true);
+    } else if (field.type === 'initializer') {
+      const select = el('select', { id }, (field.choices ?? []).map((c) => el('option', { value: c }, c)));
+      const seed = el('input', { id: `${id}-seed`, type: 'number', min: '0', step: '1', placeholder: 'none', 'aria-label': `seed of ${of}` });
+      const config = () => { const v = now(); return v && typeof v === 'object' && !Array.isArray(v) && v.config && typeof v.config === 'object' ? v.config : {}; };
+      select.addEventListener('change', () => {
+        const seeded = !UNSEEDED_INITIALIZERS.includes(select.value);
+        set({ class_name: select.value, config: seeded ? { seed: numberValue(seed.value) } : {} });
       });
-      if (bounds) {
-        number.min = String(bounds[0]);
-        number.max = String(bounds[1]);
-      }
-      number.addEventListener('input', () => setField(index, field, number.value));
-      input = number;
+      seed.addEventListener('input', () => set({ class_name: select.value, config: { ...config(), seed: numberValue(seed.value) } }));
+      controls = [select, el('label', { className: 'seed' }, ['seed ', seed])];
+      show = (value) => {
+        const name = value && typeof value === 'object' && !Array.isArray(value) ? String(value.class_name) : String(value);
+        if (![...select.options].some((o) => o.value === name)) select.append(el('option', { value: name }, name));
+        select.value = name;
+        seed.disabled = UNSEEDED_INITIALIZERS.includes(name);
+        showNumber(seed, /** @type {FieldValue} */ (config().seed ?? null));
+      };
+    } else if (field.type === 'regularizer') {
+      const select = el('select', { id }, [el('option', { value: '' }, 'none'), ...(field.choices ?? []).map((c) => el('option', { value: c }, c))]);
+      /** @type {(key: 'l1' | 'l2') => FieldValue} */
+      const factorOf = (key) => { const r = regularizerValue(now()); return r && typeof r === 'object' && !Array.isArray(r) ? /** @type {any} */ (r.config)[key] : 0; };
+      const factor = (/** @type {'l1' | 'l2'} */ key) => {
+        const input = numberInput(`${id}-${key}`, `${key} factor of ${of}`, { ...field, type: 'number', default: REGULARIZER_FACTOR }, () =>
+          set({ class_name: 'L1L2', config: { l1: factorOf('l1'), l2: factorOf('l2'), [key]: numberValue(input.value) } }));
+        return input;
+      };
+      const l1 = factor('l1');
+      const l2 = factor('l2');
+      select.addEventListener('change', () => {
+        const kind = select.value;
+        const keep = (/** @type {'l1' | 'l2'} */ key) => (kind.includes(key.toUpperCase()) ? (factorOf(key) || REGULARIZER_FACTOR) : 0);
+        set(kind ? { class_name: 'L1L2', config: { l1: keep('l1'), l2: keep('l2') } } : null);
+      });
+      const l1Label = el('label', {}, ['l1 ', l1]);
+      const l2Label = el('label', {}, ['l2 ', l2]);
+      controls = [select, l1Label, l2Label];
+      show = (value) => {
+        const kind = regularizerKind(value);
+        if (select.value !== kind && !(kind === '' && select.value === '')) select.value = kind;
+        l1Label.hidden = !kind.includes('L1');
+        l2Label.hidden = kind === '' || kind === 'L1';
+        showNumber(l1, factorOf('l1'));
+        showNumber(l2, factorOf('l2'));
+      };
+    } else {
+      const select = el('select', { id }, (field.choices ?? []).map((c) => el('option', { value: c }, c)));
+      select.addEventListener('change', () => set(select.value));
+      controls = [select];
+      show = (value) => {
+        const name = String(value ?? '');
+        if (![...select.options].some((o) => o.value === name)) select.append(el('option', { value: name }, name)); // e.g. from an imported config
+        select.value = name;
+      };
     }
-    input.dataset.param = field.key;
-    input.setAttribute('aria-describedby', `${id}-help`);
-    return el('div', { className: 'param' }, [
-      el('label', { htmlFor: id }, [el('code', {}, field.key), el('span', { className: 'visually-hidden' }, ` of ${layer.name}`)]),
-      input,
+    for (const control of controls) {
+      for (const input of control.matches('input, select') ? [control] : control.querySelectorAll('input, select')) {
+        input.setAttribute('aria-describedby', `${id}-help`);
+        /** @type {HTMLElement} */ (input).dataset.param = field.name;
+      }
+    }
+    const element = el('div', { className: 'param', dataset: { field: field.name } }, [
+      el('label', { htmlFor: id }, [el('code', {}, field.name), el('span', { className: 'visually-hidden' }, ` of ${layer.name}`)]),
+      ...controls,
     ]);
+    return { element, show };
   }
 
   function rowFor(/** @type {FormLayer} */ layer, /** @type {number} */ index) {
     const { name } = layer;
+    const types = form.types.includes(layer.type) ? form.types : [...form.types, layer.type];
     const typeSelect = el('select', { 'aria-label': `Type of layer ${index + 1}`, dataset: { role: 'type' } },
-      LAYER_TYPES.map((t) => el('option', { value: t }, t)));
+      types.map((t) => el('option', { value: t }, t)));
     typeSelect.value = layer.type;
     typeSelect.addEventListener('change', () => {
       const others = current.layers.filter((_, i) => i !== index).map((l) => l.name);
-      const fresh = { type: typeSelect.value, name: freshName(typeSelect.value, others) };
-      for (const field of fieldsOf(fresh.type)) /** @type {FormLayer} */ (fresh)[field.key] = field.initial;
-      change(current.layers.map((l, i) => (i === index ? fresh : l)));
+      change(current.layers.map((l, i) => (i === index ? form.newLayer(typeSelect.value, others) : l)));
     });
     const move = (/** @type {number} */ delta, /** @type {string} */ label, /** @type {string} */ glyph) =>
       el('button', {
@@ -118,18 +221,25 @@ export function createEditorView(list, summary, { limits, onChange }) {
       type: 'button', className: 'icon', 'aria-label': `Remove ${name}`, title: 'Remove',
       onclick: () => change(current.layers.filter((_, i) => i !== index)),
     }, '✕');
-    const fields = fieldsOf(layer.type);
+    const fields = form.fieldsOf(layer.type);
+    /** @type {Map<string, FieldWidget>} */
+    const widgets = new Map(fields.map((f) => [f.name, fieldWidget(layer, index, f)]));
+    const elements = (/** @type {boolean} */ advanced) => fields.filter((f) => isAdvanced(f) === advanced).map((f) => /** @type {FieldWidget} */ (widgets.get(f.name)).element);
+    const more = elements(true);
     // The explanations live in a closed <details> per layer (the list stays short); each input is
     // described by its field's explanation all the same.
     const helps = el('dl', { className: 'param-helps' }, fields.flatMap((f) => [
-      el('dt', {}, el('code', {}, f.key)),
-      el('dd', { className: 'param-help', id: `layer-${uid}-${index}-${f.key}-help` }),
+      el('dt', {}, el('code', {}, f.name)),
+      el('dd', { className: 'param-help', id: `layer-${uid}-${index}-${f.name}-help` }),
     ]));
-    return el('li', { className: 'layer', dataset: { index: String(index), type: layer.type } }, [
+    const li = el('li', { className: 'layer', dataset: { index: String(index), type: layer.type } }, [
       el('div', { className: 'layer-head' }, [
         el('strong', { className: 'layer-name' }, name),
         typeSelect,
-        el('span', { className: 'params' }, fields.map((f) => fieldInput(layer, index, f))),
+        el('span', { className: 'params' }, [
+          ...elements(false),
+          more.length ? el('details', { className: 'more-params' }, [el('summary', {}, `initializers, regularizers (${more.length})`), ...more]) : null,
+        ]),
         el('span', { className: 'layer-buttons' }, [move(-1, 'Move up', '↑'), move(1, 'Move down', '↓'), remove]),
       ]),
       el('div', { className: 'layer-foot' }, [
@@ -139,6 +249,8 @@ export function createEditorView(list, summary, { limits, onChange }) {
       ]),
       el('p', { className: 'layer-error', role: 'alert' }),
     ]);
+    widgetsOf.set(li, widgets);
+    return li;
   }
 
   /** Fills in what changes with every edit: field values set from elsewhere, shapes, errors, explanations. */
@@ -158,13 +270,17 @@ export function createEditorView(list, summary, { limits, onChange }) {
       note.textContent = geometry ? sizeText(lang, geometry) : '';
       find('.layer-error').textContent = row?.error ? `${layer.name}: ${row.error}` : '';
       li.classList.toggle('invalid', Boolean(row?.error));
-      for (const input of /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement>} */ (li.querySelectorAll('[data-param]'))) {
-        const key = /** @type {string} */ (input.dataset.param);
-        const value = layer[key];
-        const shown = input instanceof HTMLSelectElement ? input.value : fieldValue(input.value);
-        if (shown !== value) input.value = value == null ? '' : String(value);
-        input.setAttribute('aria-invalid', String(Boolean(row?.error) && row?.field === key));
-        const help = find(`#${CSS.escape(input.id)}-help`);
+      for (const [key, widget] of widgetsOf.get(li) ?? []) {
+        widget.show(/** @type {FieldValue} */ (layer[key] ?? null));
+        // Empty strides of a pooling layer are its pool size (Keras' None): shown as the placeholder.
+        const pool = layer.pool_size;
+        if (key === 'strides' && Array.isArray(pool)) {
+          widget.element.querySelectorAll('input').forEach((input, k) => (input.placeholder = String(pool[k] ?? '')));
+        }
+        const invalid = Boolean(row?.error) && row?.field === key;
+        for (const input of widget.element.querySelectorAll('input, select')) input.setAttribute('aria-invalid', String(invalid));
+        if (invalid) /** @type {HTMLDetailsElement | null} */ (widget.element.closest('details.more-params'))?.setAttribute('open', '');
+        const help = find(`#${CSS.escape(`layer-${uid}-${i}-${key}`)}-help`);
         help.lang = lang;
         help.textContent = paramText(lang, layer.type, key);
       }

@@ -1,10 +1,11 @@
 // @ts-check
 // Changing the network: the editor's layers are the store's `layers`; the engine's verdict on
 // them (page/analyser.js) is the store's `analysis`, worked out again whenever they, the
-// engine's memory limit or the data change. Adding layers, building the network, going back to
-// Basic_CNN, and the Keras config in and out.
+// engine's memory limit or the data change. The layer kinds and fields are the engine's
+// (analyser.form). Adding layers, building the network, starting from a ready architecture (with
+// an undo for the edits it replaces), going back to Basic_CNN, and the Keras config in and out.
 
-import { LAYER_TYPES, newLayer, fromKerasConfig, toKerasConfig, formFieldsOf } from '../shared/keras-form.js';
+import { toKerasConfig, sameArchitecture } from '../shared/keras-form.js';
 import { createEditorView, suggestedPosition } from './editor-view.js';
 import { editorIsBuilt, networkName } from './model.js';
 import { download } from './files.js';
@@ -16,39 +17,70 @@ const INPUT_SHAPE = [28, 28, 1];
 
 /**
  * @param {import('./app.js').App} app @param {import('./model.js').Models} models
- * @param {import('./analyser.js').Analyser | null} analyser  null when the engine could not be loaded here
+ * @param {import('./analyser.js').Analyser} analyser  the page's engine: the layer kinds, their fields and the verdict
  */
 export function startEditor(app, models, analyser) {
   const { store, task, clearError, showError } = app;
   const setLayers = (/** @type {import('../shared/keras-form.js').FormLayer[]} */ layers) => store.update({ layers });
 
   // The engine's verdict follows the layers and the limit of the engine that will train them.
-  if (analyser) {
-    watch(store, (s) => ({ layers: s.layers, memoryLimit: s.engine.memoryLimit }), (_, s) => {
-      store.update({ analysis: analyser.analyse(s.layers, { name: networkName(s), memoryLimit: s.engine.memoryLimit }) });
-    });
-  }
+  watch(store, (s) => ({ layers: s.layers, memoryLimit: s.engine.memoryLimit }), (_, s) => {
+    store.update({ analysis: analyser.analyse(s.layers, { name: networkName(s), memoryLimit: s.engine.memoryLimit }) });
+  });
 
-  const view = createEditorView(byId('layer-list'), byId('model-summary'), { limits: analyser?.limits ?? null, onChange: setLayers });
+  const { form } = analyser;
+  const view = createEditorView(byId('layer-list'), byId('model-summary'), { form, onChange: setLayers });
   watch(store, (s) => ({ layers: s.layers, analysis: s.analysis, lang: s.settings.lang }), (shown) => view.render(shown));
+
+  // The ready architectures. Picking one replaces the editor's layers; edits of the user's own that
+  // it replaces can be brought back (Undo), also after trying several in a row.
+  const ready = analyser.architectures.map((a) => ({ ...a, layers: form.read(a.config).layers }));
+  const picker = selectById('architectures');
+  const note = byId('architecture-note');
+  const undoRow = byId('architecture-undo');
+  picker.replaceChildren(new Option('— a ready architecture —', ''), ...ready.map((a) => new Option(a.name, a.name)));
+  /** @type {import('../shared/keras-form.js').FormLayer[] | null} */
+  let replaced = null;
+  const readyOne = (/** @type {import('../shared/keras-form.js').FormLayer[]} */ layers) => ready.find((a) => sameArchitecture(a.layers, layers));
+  picker.addEventListener('change', () => {
+    const chosen = ready.find((a) => a.name === picker.value);
+    if (!chosen) return;
+    const { layers, basicCnn, model } = store.get();
+    const own = !readyOne(layers) && !sameArchitecture(layers, basicCnn) && !(model.layers && sameArchitecture(layers, model.layers));
+    if (own) replaced = layers;
+    setLayers(chosen.layers);
+    if (replaced) byId('architecture-replaced').textContent = `The editor shows ${chosen.name}; your own network was replaced.`;
+    undoRow.hidden = !replaced;
+  });
+  byId('undo-architecture').addEventListener('click', () => {
+    if (replaced) setLayers(replaced);
+    replaced = null;
+    undoRow.hidden = true;
+    picker.focus();
+  });
+  watch(store, (s) => s.layers, (layers) => {
+    const shown = readyOne(layers);
+    picker.value = shown?.name ?? '';
+    note.textContent = shown?.description ?? '';
+  });
 
   // Adding a layer, where it most likely belongs.
   const addType = selectById('add-type');
   const addPosition = selectById('add-position');
-  addType.replaceChildren(...LAYER_TYPES.map((t) => new Option(t, t)));
+  addType.replaceChildren(...form.types.map((t) => new Option(t, t)));
   const renderAddPositions = () => {
     const { layers } = store.get();
     addPosition.replaceChildren(
       ...layers.map((layer, i) => new Option(`before ${layer.name}`, String(i))),
       new Option('the end', String(layers.length)),
     );
-    addPosition.value = String(suggestedPosition(layers, addType.value || 'Conv2D'));
+    addPosition.value = String(suggestedPosition(layers, addType.value || 'Conv2D', form));
   };
   watch(store, (s) => s.layers, renderAddPositions);
   addType.addEventListener('change', renderAddPositions);
   byId('add-layer').addEventListener('click', () => {
     const layers = [...store.get().layers];
-    layers.splice(Number(addPosition.value), 0, newLayer(addType.value, layers.map((l) => l.name)));
+    layers.splice(Number(addPosition.value), 0, form.newLayer(addType.value, layers.map((l) => l.name)));
     setLayers(layers);
   });
 
@@ -86,25 +118,23 @@ export function startEditor(app, models, analyser) {
   function importConfig(/** @type {string} */ json, /** @type {string} */ source) {
     clearError();
     try {
-      if (analyser) {
-        const verdict = analyser.analyseConfig(json, { memoryLimit: store.get().engine.memoryLimit, inputShape: INPUT_SHAPE });
-        const refused = verdict.layers.find((l) => l.error && l.field && !formFieldsOf(l.class_name).some((f) => f.key === l.field));
-        if (refused) throw new Error(`${refused.name} (${refused.class_name}): ${refused.error}`);
-        if (verdict.error && !verdict.layers.some((l) => l.error)) throw new Error(verdict.error);
-      }
-      setLayers(fromKerasConfig(json).layers);
+      const verdict = analyser.analyseConfig(json, { memoryLimit: store.get().engine.memoryLimit, inputShape: INPUT_SHAPE });
+      const refused = verdict.layers.find((l) => l.error && l.field && !form.fieldsOf(l.class_name).some((f) => f.name === l.field));
+      if (refused) throw new Error(`${refused.name} (${refused.class_name}): ${refused.error}`);
+      if (verdict.error && !verdict.layers.some((l) => l.error)) throw new Error(verdict.error);
+      setLayers(form.read(json).layers);
     } catch (err) {
       showError(`${source} could not be imported: ${/** @type {Error} */ (err).message}. The editor is unchanged.`);
     }
   }
   byId('import-config').addEventListener('click', () => importConfig(configText.value, 'The config'));
-  const picker = /** @type {HTMLInputElement} */ (byId('config-file'));
-  picker.addEventListener('change', async () => {
-    const file = picker.files?.[0];
+  const filePicker = /** @type {HTMLInputElement} */ (byId('config-file'));
+  filePicker.addEventListener('change', async () => {
+    const file = filePicker.files?.[0];
     if (file) {
       configText.value = await file.text();
       importConfig(configText.value, file.name);
     }
-    picker.value = '';
+    filePicker.value = '';
   });
 }

@@ -17,7 +17,7 @@ export function startLink({ store, showError }, analyser) {
   const basicCnn = analyser.basicCnn();
   const takeLink = () => {
     const { settings, layers, archError } = parseHash(location.hash, analyser.settingBounds);
-    store.update({ settings, settingProblems: {}, basicCnn, layers: layers ?? basicCnn });
+    store.update({ settings, settingProblems: {}, basicCnn, layers: layers?.map(analyser.form.complete) ?? basicCnn });
     if (archError) showError(`${archError} The editor shows Basic_CNN.`);
     return layers !== null;
   };

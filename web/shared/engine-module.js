@@ -11,6 +11,8 @@ import { siteUrl } from './site.js';
  * @property {new () => Engine} Engine
  * @property {(configJson: string, optionsJson: string) => string} analyse  the analysis of a Keras config (JSON)
  * @property {() => string} limits  the engine's limits (JSON)
+ * @property {() => string} layerSchema  every layer kind with its config fields (JSON, core/keras.h)
+ * @property {() => string} architectures  the ready architectures: name, description, Keras config (JSON)
  * @property {(trainingConfigJson: string, steps: number) => Float32Array} scheduleCurve  the learning rate of each of the first `steps` steps
  * @property {() => number} heapBytesInUse  bytes malloc holds in the module's heap
  */

@@ -1,79 +1,49 @@
 // @ts-check
 // The editor's form of a network, and the Keras / TF.js layer config it stands for, both ways.
-// Whether a network can exist (shapes, parameter counts, memory) is for the engine to say
-// (page/analyser.js); this module only converts, and refuses only what the form cannot hold.
+// Which layer kinds exist, their fields, choices, bounds and defaults are the engine's
+// (Module.layerSchema(), from core/keras.cpp): createForm(schema) reads them, and this module has
+// no list of its own. Whether a network can exist (shapes, parameter counts, memory, bad values)
+// is for the engine to say too (page/analyser.js); this module only converts.
 //
-// A form layer is { type, name, ...fields }, its fields named as in Keras:
-//   { type: 'Conv2D', name: 'conv2d', filters: 32, kernel_size: 3, strides: 1, padding: 'same', activation: 'relu' }
-// Windows and strides are square: one number in the form, [n, n] in Keras. A number the user has
-// not given (an empty field) is null. Names are the user's: they go to Keras and come back.
-// Adding a layer type is adding a row to LAYER_FORMS (and its explanation in explain.js).
+// A form layer is { type, name, ...fields }, each field named and valued as in the Keras config:
+//   { type: 'Conv2D', name: 'conv2d', filters: 32, kernel_size: [3, 3], strides: [1, 1], padding: 'same', … }
+// so that form → Keras → form is the identity and the engine's own topology reads as a form. A
+// number the user has not given (an empty field) is null. Names are the user's: they go to Keras
+// and come back.
 
-/** @typedef {string | number | null} FieldValue */
+/** A JSON value, as a config field holds it. @typedef {null | boolean | number | string | any[] | { [key: string]: any }} FieldValue */
 /** @typedef {{ type: string, name: string, [field: string]: FieldValue }} FormLayer */
 /**
- * integer, number: a number field; window: a square window or stride (an integer in the form,
- * a pair in Keras); choice: one of `choices`. `initial` is what a new layer gets in the editor,
- * `keras` what Keras assumes when a config leaves the field out (undefined: Keras requires it).
- * `limit` names the engine's bound (limits()) that the input shows.
- * @typedef {{ key: string, kind: 'integer' | 'number' | 'window' | 'choice', initial: FieldValue,
- *   keras?: FieldValue, choices?: readonly string[], limit?: string }} Field
+ * One field of a layer kind, as Module.layerSchema() describes it. `default` is the value of a
+ * layer just made (null for a required field); `min`/`max` bound integers and pairs; `choices`
+ * lists a choice's values, an initializer's classes or a regularizer's kinds.
+ * @typedef {{ name: string, type: 'integer' | 'pair' | 'number' | 'boolean' | 'choice' | 'initializer' |
+ *   'regularizer' | 'padding_sizes', default: FieldValue, required: boolean, min?: number, max?: number,
+ *   choices?: string[] }} Field
  */
+/** @typedef {{ class_name: string, fields: Field[] }} LayerKind */
+/** @typedef {ReturnType<typeof createForm>} Form */
 
-export const ACTIVATIONS = Object.freeze(['relu', 'softmax', 'sigmoid', 'tanh', 'linear']);
-export const PADDINGS = Object.freeze(['valid', 'same']);
-
-/** @type {(key: string, initial: number, limit: string, keras?: number) => Field} */
-const integer = (key, initial, limit, keras) => ({ key, kind: 'integer', initial, limit, keras });
-/** @type {(key: string, initial: number | null, keras?: number | null) => Field} */
-const window = (key, initial, keras) => ({ key, kind: 'window', initial, limit: 'window', keras });
-/** @type {(key: string, choices: readonly string[], initial: string, keras?: string) => Field} */
-const choice = (key, choices, initial, keras) => ({ key, kind: 'choice', choices, initial, keras });
-
-const GLOROT = { class_name: 'GlorotUniform', config: { seed: null } };
-const ZEROS = { class_name: 'Zeros', config: {} };
+/** Config keys every layer has, which the form keeps apart from the fields (name) or leaves to the model. */
+const COMMON_KEYS = Object.freeze(['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape', 'input_shape']);
 
 /**
- * Each layer type: the fields the editor shows, in order, and the constant part of its Keras config.
- * @type {Readonly<Record<string, { fields: Field[], keras?: Record<string, unknown> }>>}
+ * What a new layer starts with where Keras requires a value (and a useful activation where Keras'
+ * default is 'linear'): the editor's suggestions, not rules. Other fields take the engine's defaults.
  */
-export const LAYER_FORMS = Object.freeze({
-  Conv2D: {
-    fields: [
-      integer('filters', 32, 'filters'), window('kernel_size', 3), window('strides', 1, 1),
-      choice('padding', PADDINGS, 'same', 'valid'), choice('activation', ACTIVATIONS, 'relu', 'linear'),
-    ],
-    keras: { data_format: 'channels_last', dilation_rate: [1, 1], use_bias: true, kernel_initializer: GLOROT, bias_initializer: ZEROS },
-  },
-  // strides null: the window's size, as in Keras.
-  MaxPooling2D: {
-    fields: [window('pool_size', 2, 2), window('strides', null, null), choice('padding', PADDINGS, 'valid', 'valid')],
-    keras: { data_format: 'channels_last' },
-  },
-  Dropout: { fields: [{ key: 'rate', kind: 'number', initial: 0.25, limit: 'dropout_rate' }] },
-  Flatten: { fields: [], keras: { data_format: 'channels_last' } },
-  Dense: {
-    fields: [integer('units', 128, 'units'), choice('activation', ACTIVATIONS, 'relu', 'linear')],
-    keras: { use_bias: true, kernel_initializer: GLOROT, bias_initializer: ZEROS },
-  },
-  Activation: { fields: [choice('activation', ACTIVATIONS, 'relu')] },
-});
+const STARTING = Object.freeze({ filters: 32, kernel_size: [3, 3], units: 128, rate: 0.25, activation: 'relu' });
 
-export const LAYER_TYPES = Object.freeze(Object.keys(LAYER_FORMS));
+/** Keras' initializers that draw nothing at random, so a seed means nothing to them. */
+export const UNSEEDED_INITIALIZERS = Object.freeze(['Zeros', 'Ones', 'Constant']);
 
-/** Keras' class classes the form reads as one of its own types, with the fields they imply. */
-const ALIASES = Object.freeze({
-  MaxPool2D: { type: 'MaxPooling2D' },
-  ReLU: { type: 'Activation', activation: 'relu' },
-  Softmax: { type: 'Activation', activation: 'softmax' },
-});
+/** The factor of an L1 or L2 regularizer named without one ('l2'), as Keras and the engine read it. */
+export const REGULARIZER_FACTOR = 0.01;
 
-/** The fields of a layer type ([] for a type the form does not know). */
-export const fieldsOf = (/** @type {string} */ type) => LAYER_FORMS[type]?.fields ?? [];
+/** A pair as Keras reads it: n → [n, n], [n] → [n, n]; anything else as it is. */
+const asPair = (/** @type {FieldValue} */ value) =>
+  (typeof value === 'number' ? [value, value] : Array.isArray(value) && value.length === 1 ? [value[0], value[0]] : value);
 
-/** The fields the form shows for a Keras class (MaxPool2D's are MaxPooling2D's). */
-export const formFieldsOf = (/** @type {string} */ className) =>
-  fieldsOf(ALIASES[/** @type {keyof typeof ALIASES} */ (className)]?.type ?? className);
+const clone = (/** @type {FieldValue} */ value) => /** @type {FieldValue} */ (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
 /** Keras' name for layers of a class: Conv2D → conv2d, MaxPooling2D → max_pooling2d. */
 export function snakeCase(/** @type {string} */ className) {
@@ -101,12 +71,122 @@ export function freshName(/** @type {string} */ type, /** @type {Iterable<string
   return name;
 }
 
-/** A new layer of `type` with the editor's starting values, named apart from `taken`. */
-export function newLayer(/** @type {string} */ type, /** @type {Iterable<string>} */ taken = []) {
-  /** @type {FormLayer} */
-  const layer = { type, name: freshName(type, taken) };
-  for (const field of fieldsOf(type)) layer[field.key] = field.initial;
-  return layer;
+/**
+ * A regularizer as the engine writes it back ({"class_name": "L1L2", "config": {l1, l2}}, null
+ * when both factors are 0), from any form Keras accepts ('l2', {"class_name": "L2", "config":
+ * {"l2": 0.001}}, …); a value it cannot read is kept for the engine to refuse.
+ * @param {FieldValue} value @returns {FieldValue}
+ */
+export function regularizerValue(value) {
+  const named = typeof value === 'string' ? { class_name: value, config: {} } : value;
+  if (!named || typeof named !== 'object' || Array.isArray(named) || typeof named.class_name !== 'string') return value;
+  const kind = named.class_name.toLowerCase().replace('_', '');
+  if (!['l1', 'l2', 'l1l2'].includes(kind)) return value;
+  const config = /** @type {Record<string, FieldValue>} */ (named.config && typeof named.config === 'object' ? named.config : {});
+  const factor = (/** @type {'l1' | 'l2'} */ key) => {
+    const given = config[key];
+    if (given !== undefined && given !== null) return given;
+    return kind === key ? REGULARIZER_FACTOR : 0;
+  };
+  const l1 = factor('l1');
+  const l2 = factor('l2');
+  return l1 === 0 && l2 === 0 ? null : { class_name: 'L1L2', config: { l1, l2 } };
+}
+
+/** The kind a regularizer value stands for: '' (none), 'L1', 'L2' or 'L1L2'. */
+export function regularizerKind(/** @type {FieldValue} */ value) {
+  const r = regularizerValue(value);
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return '';
+  const { l1, l2 } = /** @type {{ l1: FieldValue, l2: FieldValue }} */ (r.config);
+  if (l1 !== 0 && l2 !== 0) return 'L1L2';
+  return l1 !== 0 ? 'L1' : 'L2';
+}
+
+/**
+ * The form over the engine's layer kinds.
+ * @param {LayerKind[]} schema  JSON.parse(Module.layerSchema())
+ */
+export function createForm(schema) {
+  /** @type {Map<string, Field[]>} */
+  const kinds = new Map(schema.map((kind) => [kind.class_name, kind.fields]));
+
+  /** The fields of a layer kind, in the engine's order ([] for a kind it does not know). */
+  const fieldsOf = (/** @type {string} */ type) => kinds.get(type) ?? [];
+
+  /** An initializer by name or object → {class_name, config}, the class spelled as the engine's choices. */
+  function initializerValue(/** @type {Field} */ field, /** @type {FieldValue} */ value) {
+    const fold = (/** @type {string} */ s) => s.replace(/_/g, '').toLowerCase();
+    if (typeof value !== 'string') return value;
+    const className = field.choices?.find((c) => fold(c) === fold(value));
+    return className ? { class_name: className, config: UNSEEDED_INITIALIZERS.includes(className) ? {} : { seed: null } } : value;
+  }
+
+  /**
+   * A field's value in the one spelling the engine writes back: pairs as [h, w], padding sizes as
+   * [[top, bottom], [left, right]], initializers as objects, regularizers as L1L2 (null: none); a
+   * missing or null value takes the engine's default. A pooling layer's strides are null where
+   * they are the pool's size (Keras' None), however the config spells them, so that editing the
+   * pool size moves them along as in Keras.
+   * @param {FormLayer} layer @param {Field} field @param {Field[]} fields @returns {FieldValue}
+   */
+  function fieldValue(layer, field, fields) {
+    const value = layer[field.name];
+    const pool = field.name === 'strides' ? fields.find((f) => f.name === 'pool_size') : undefined;
+    if (pool) {
+      const strides = asPair(value ?? null);
+      return strides === null || sameValue(strides, fieldValue(layer, pool, fields)) ? null : strides;
+    }
+    if (value === undefined || (value === null && field.default !== null)) return clone(field.default);
+    if (field.type === 'pair') return asPair(value);
+    if (field.type === 'padding_sizes' && typeof value === 'number') return [[value, value], [value, value]];
+    if (field.type === 'padding_sizes' && Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) {
+      return [[value[0], value[0]], [value[1], value[1]]];
+    }
+    if (field.type === 'initializer') return initializerValue(field, value);
+    if (field.type === 'regularizer') return regularizerValue(value);
+    return clone(value);
+  }
+
+  /**
+   * A layer with every field of its kind, in the engine's spelling, and no others: what the
+   * engine's topology of the built layer says. A kind the engine does not know is kept as it is
+   * (the engine's analysis says what is wrong with it).
+   * @param {FormLayer} layer @returns {FormLayer}
+   */
+  function complete(layer) {
+    const fields = kinds.get(layer.type);
+    if (!fields) return { ...layer };
+    /** @type {FormLayer} */
+    const done = { type: layer.type, name: layer.name };
+    for (const field of fields) done[field.name] = fieldValue(layer, field, fields);
+    return done;
+  }
+
+  return {
+    /** The layer kinds, in the engine's order. */
+    types: Object.freeze([...kinds.keys()]),
+    fieldsOf,
+    complete,
+    /** A new layer of `type` with the editor's starting values, named apart from `taken`. */
+    newLayer(/** @type {string} */ type, /** @type {Iterable<string>} */ taken = []) {
+      /** @type {FormLayer} */
+      const layer = { type, name: freshName(type, taken) };
+      for (const field of fieldsOf(type)) {
+        const starting = /** @type {Record<string, FieldValue>} */ (STARTING)[field.name];
+        const fits = starting !== undefined && (field.type !== 'choice' || field.choices?.includes(/** @type {string} */ (starting)));
+        layer[field.name] = fits && (field.required || field.type === 'choice') ? clone(starting) : clone(field.default);
+      }
+      return complete(layer);
+    },
+    /**
+     * A Keras config (anything fromKerasConfig reads) → its layers completed, and its input shape.
+     * @param {unknown} input
+     */
+    read(input) {
+      const { layers, inputShape } = fromKerasConfig(input);
+      return { layers: layers.map(complete), inputShape };
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,16 +194,11 @@ export function newLayer(/** @type {string} */ type, /** @type {Iterable<string>
 
 /** @param {FormLayer} layer @param {boolean} first @param {number[]} inputShape */
 function kerasLayer(layer, first, inputShape) {
-  /** @type {Record<string, unknown>} */
-  const config = { name: layer.name, trainable: true, dtype: 'float32' };
+  const { type, name, ...fields } = layer;
+  /** @type {Record<string, FieldValue>} */
+  const config = { name, trainable: true, dtype: 'float32' };
   if (first) config.batch_input_shape = [null, ...inputShape];
-  for (const { key, kind } of fieldsOf(layer.type)) {
-    const value = layer[key];
-    if (kind !== 'window') config[key] = value;
-    else if (value == null && key === 'strides') config[key] = null; // pooling: the window
-    else config[key] = [value, value];
-  }
-  return { class_name: layer.type, config: { ...config, ...LAYER_FORMS[layer.type]?.keras } };
+  return { class_name: type, config: { ...config, ...fields } };
 }
 
 /** The Keras Sequential model config (what `model.to_json()` writes, and TF.js reads). */
@@ -137,65 +212,27 @@ export function toKerasConfig(/** @type {FormLayer[]} */ layers, { name = 'Basic
 // ---------------------------------------------------------------------------------------------
 // Keras → form
 
-/**
- * A Keras config value → the form's value of that field.
- * @param {Field} field @param {unknown} value @param {string} who
- * @returns {FieldValue}
- */
-function formValue(field, value, who) {
-  if (value === undefined) return field.keras === undefined ? null : field.keras;
-  if (value === null) return field.kind === 'choice' ? null : field.keras ?? null;
-  if (field.kind === 'choice') {
-    const name = typeof value === 'object' ? /** @type {{class_name?: unknown}} */ (value).class_name : value;
-    return String(name).toLowerCase();
-  }
-  if (field.kind === 'window' && Array.isArray(value)) {
-    if (value.length !== 2 || typeof value[0] !== 'number' || typeof value[1] !== 'number') {
-      throw new Error(`layer '${who}': ${field.key} must be a number or a pair of numbers, not ${JSON.stringify(value)}`);
-    }
-    if (value[0] !== value[1]) {
-      throw new Error(`layer '${who}': ${field.key} ${value[0]}x${value[1]} is not square; the editor holds square windows only`);
-    }
-    return value[0];
-  }
-  if (typeof value !== 'number') throw new Error(`layer '${who}': ${field.key} must be a number, not ${JSON.stringify(value)}`);
-  return value;
-}
-
-/** Config keys the form cannot hold, and the values they must have for it to stand for the layer. */
-const FIXED = Object.freeze({ data_format: 'channels_last', dilation_rate: 1 });
-
-/** One Keras layer entry → a form layer; null for an InputLayer. */
+/** One Keras layer entry → a form layer with the config's fields as they are; null for an InputLayer. */
 function formLayer(/** @type {any} */ entry, /** @type {number} */ index) {
-  if (!entry || typeof entry.class_name !== 'string') throw new Error(`layer ${index + 1} has no "class_name"`);
-  const config = entry.config ?? {};
+  if (!entry || typeof entry !== 'object' || typeof entry.class_name !== 'string') throw new Error(`layer ${index + 1} has no "class_name"`);
   if (entry.class_name === 'InputLayer') return null;
-  const alias = ALIASES[/** @type {keyof typeof ALIASES} */ (entry.class_name)];
-  const type = alias?.type ?? entry.class_name;
-  const who = String(config.name ?? entry.name ?? entry.class_name);
-  if (!LAYER_FORMS[type]) {
-    throw new Error(`layer '${who}': the editor has no ${entry.class_name} layer (it has ${LAYER_TYPES.join(', ')})`);
-  }
-  for (const [key, wanted] of Object.entries(FIXED)) {
-    const value = config[key];
-    const given = Array.isArray(value) && value.every((v) => v === value[0]) ? value[0] : value;
-    if (value != null && given !== wanted) throw new Error(`layer '${who}': the editor holds ${key} ${JSON.stringify(wanted)} only, not ${JSON.stringify(value)}`);
-  }
+  const config = entry.config && typeof entry.config === 'object' && !Array.isArray(entry.config) ? entry.config : {};
   /** @type {FormLayer} */
-  const layer = { type, name: typeof config.name === 'string' ? config.name : typeof entry.name === 'string' ? entry.name : '' };
-  for (const field of fieldsOf(type)) {
-    const implied = /** @type {Record<string, FieldValue>} */ (alias ?? {})[field.key];
-    layer[field.key] = implied ?? formValue(field, config[field.key], who);
+  const layer = { type: entry.class_name, name: typeof config.name === 'string' ? config.name : typeof entry.name === 'string' ? entry.name : '' };
+  for (const [key, value] of Object.entries(config)) {
+    if (!COMMON_KEYS.includes(key) && key !== 'type') layer[key] = value;
   }
-  if (type === 'MaxPooling2D' && layer.strides === layer.pool_size) layer.strides = null;
+  if ('pool_size' in layer && 'strides' in layer && sameValue(asPair(layer.strides), asPair(layer.pool_size))) layer.strides = null;
   return layer;
 }
 
 /**
  * Keras/TF.js model config (Sequential or a functional chain; also a whole TF.js model.json, or
- * Keras' {model_config}) → its layers in the form, names kept (Keras' default names where the
- * config has none) and the input shape it declares (null if none). Throws an Error that names
- * the problem when the text is no model config or holds a layer the form cannot stand for.
+ * Keras' {model_config}) → its layers in the form, fields as the config gives them (Form.read
+ * completes them with the engine's defaults; a pool's strides equal to its size are null, as
+ * Form.read holds them, so that the engine's own topology reads as a complete form), names kept (Keras' default names where the config
+ * has none), and the input shape it declares (null if none). Throws an Error that names the
+ * problem when the text is no model config; what is wrong inside a layer is for the engine to say.
  * @param {unknown} input  JSON text or the parsed object
  * @returns {{ layers: FormLayer[], inputShape: number[] | null }}
  */
@@ -223,9 +260,17 @@ export function fromKerasConfig(input) {
   return { layers, inputShape };
 }
 
-/** True when both lists describe the same network. */
+/** A JSON text of a value with the keys of every object sorted: equal values, equal texts. */
+export function canonicalJson(/** @type {unknown} */ value) {
+  return JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+    : v));
+}
+
+/** True when two JSON values are equal. */
+const sameValue = (/** @type {unknown} */ a, /** @type {unknown} */ b) => canonicalJson(a) === canonicalJson(b);
+
+/** True when both lists describe the same network (completed layers: as the engine writes them). */
 export function sameArchitecture(/** @type {FormLayer[]} */ a, /** @type {FormLayer[]} */ b) {
-  const canonical = (/** @type {FormLayer[]} */ layers) =>
-    JSON.stringify(layers.map((layer) => [layer.type, layer.name, ...fieldsOf(layer.type).map(({ key }) => layer[key])]));
-  return canonical(a) === canonical(b);
+  return a.length === b.length && canonicalJson(a) === canonicalJson(b);
 }

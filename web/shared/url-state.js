@@ -4,10 +4,11 @@
 //   #epochs=2&batch=64&lr=0.01&opt=sgd&seed=7&lang=ko&arch=1.<the editor's layers>
 // Only what differs from the defaults is written. The layers are the editor's form as JSON
 // (names left out where they are Keras' defaults), deflated and base64url-encoded: any value the
-// form holds comes back exactly, whatever characters it has. `1.` is the form's version.
+// form holds comes back exactly, whatever characters it has. `1.` is the form's version (its
+// early links held square windows as one number: the editor's Form.complete reads both).
 
 import { deflateSync, inflateSync, strToU8, strFromU8 } from 'fflate';
-import { LAYER_FORMS, defaultNames, fieldsOf } from './keras-form.js';
+import { defaultNames, canonicalJson } from './keras-form.js';
 import { DEFAULT_OPTIONS, OPTION_HASH_KEYS, OPTION_KEYS, optionValue, fitConfig } from './training-options.js';
 
 /** @typedef {import('./keras-form.js').FormLayer} FormLayer */
@@ -89,23 +90,20 @@ const toBase64Url = (/** @type {Uint8Array} */ bytes) =>
 const fromBase64Url = (/** @type {string} */ text) =>
   Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
-/** The editor's layers → the text of `arch=`. */
+/** The editor's layers → the text of `arch=` (keys sorted: the same layers, the same link). */
 export function encodeLayers(/** @type {FormLayer[]} */ layers) {
   const names = defaultNames(layers.map((l) => l.type));
   const compact = layers.map((layer, i) => {
     const { name, ...rest } = layer;
     return name === names[i] ? rest : layer;
   });
-  return FORM_VERSION + toBase64Url(deflateSync(strToU8(JSON.stringify(compact)), { level: 9 }));
+  return FORM_VERSION + toBase64Url(deflateSync(strToU8(canonicalJson(compact)), { level: 9 }));
 }
 
-/** A form field's value from decoded JSON: what the form could hold there, else null. */
-function fieldValue(/** @type {import('./keras-form.js').Field} */ field, /** @type {unknown} */ value) {
-  if (field.kind === 'choice') return typeof value === 'string' ? value : null;
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-/** The text of `arch=` → the editor's layers; throws an Error that says why it cannot be read. */
+/**
+ * The text of `arch=` → the editor's layers, their fields as written (the engine judges them, the
+ * editor completes them); throws an Error that says why it cannot be read.
+ */
 export function decodeLayers(/** @type {string} */ text) {
   if (!text.startsWith(FORM_VERSION)) throw new Error('it is not in a form this page writes');
   /** @type {unknown} */
@@ -117,17 +115,10 @@ export function decodeLayers(/** @type {string} */ text) {
   }
   if (!Array.isArray(list) || !list.length) throw new Error('it holds no layers');
   const entries = /** @type {Array<Record<string, unknown>>} */ (list);
-  const unknown = entries.find((e) => !e || typeof e.type !== 'string' || !Object.hasOwn(LAYER_FORMS, e.type));
-  if (unknown !== undefined) {
-    throw new Error(`it holds ${JSON.stringify(unknown?.type ?? unknown).slice(0, 40)}, which is not a layer of the editor`);
-  }
+  const unnamed = entries.find((e) => !e || typeof e !== 'object' || Array.isArray(e) || typeof e.type !== 'string');
+  if (unnamed !== undefined) throw new Error(`it holds ${JSON.stringify(unnamed).slice(0, 40)}, which is not a layer`);
   const names = defaultNames(entries.map((e) => /** @type {string} */ (e.type)));
-  return entries.map((entry, i) => {
-    /** @type {FormLayer} */
-    const layer = { type: /** @type {string} */ (entry.type), name: typeof entry.name === 'string' ? entry.name : names[i] };
-    for (const field of fieldsOf(layer.type)) layer[field.key] = fieldValue(field, entry[field.key]);
-    return layer;
-  });
+  return entries.map((entry, i) => /** @type {FormLayer} */ ({ ...entry, name: typeof entry.name === 'string' ? entry.name : names[i] }));
 }
 
 // ---------------------------------------------------------------------------------------------
