@@ -105,7 +105,7 @@ async function trainToTarget({ wasm, target, limitMs, firstCheck, every, maxStep
   }
   if (!reached) await b.call('stop').catch(() => {});
   const rates = b.metrics.map((m) => m.images_per_sec).filter((v) => v > 0);
-  return { build: init.build, threads: init.threads, checks, reached, rates, errors: b.errors };
+  return { build: init.build, threads: init.threads, single_thread_reason: init.singleThreadReason, checks, reached, rates, errors: b.errors };
 }
 
 async function trainFor({ wasm, ms }) {
@@ -209,6 +209,7 @@ export async function runBrowser(args) {
     `Headless Chromium (${result.hardware_concurrency} cores, crossOriginIsolated ${result.cross_origin_isolated})`,
     `Load average before: ${result.load_before.join(' ')}   after: ${result.load_after.join(' ')}`,
     `  ${`wasm ${d.build} (${d.threads} threads)`.padEnd(28)} ${fmt(d.img_per_s)} img/s   time to 97 %: ${d.time_to_97_s != null ? `${d.time_to_97_s.toFixed(1)} s (step ${d.reached.step}, test accuracy ${(100 * d.reached.accuracy).toFixed(2)} %)` : 'not reached'}`,
+    ...(d.build !== 'threads' ? [`  note: the worker's 'auto' choice ended with the ${d.build} build: ${d.single_thread_reason || 'no reason given'}`] : []),
     `  ${`wasm ${result.simd.build} (${result.simd.threads} thread)`.padEnd(28)} ${fmt(result.simd.img_per_s)} img/s`,
     `  ${`PyTorch ${result.pytorch?.version ?? ''} (1 thread)`.padEnd(28)} ${fmt(result.pytorch?.train?.['1']?.img_per_s)} img/s   ${result.pytorch?.blas ?? ''}`,
     `  the page, recording the run: ${fmt(result.recording.img_per_s)} img/s, not recording: ${fmt(result.recording.img_per_s_without)} img/s ` +

@@ -69,7 +69,7 @@
 /**
  * Each request: [payload, result].
  * @typedef {{
- *   init: [{ wasm?: WasmChoice, threadsStartMs: number, model?: ModelFiles | null, modelUrl: string },
+ *   init: [{ wasm?: WasmChoice, threadsStartMs?: number, model?: ModelFiles | null, modelUrl: string },
  *          ModelDescription & { build: WasmBuild, threads: number, singleThreadReason: string,
  *            source: 'given' | 'url' | 'untrained', metadata: ModelMetadata }],
  *   loadData: [{ baseUrl: string }, DataInfo],

@@ -12,6 +12,7 @@ import { serveRequests, failIfTrapped, yieldToEvents } from './request-loop.js';
 import { predict, layerOutputs } from './inference.js';
 import { downloadMnist, unpackFiles, giveData } from './datasets.js';
 import { evaluate, cellImages } from './evaluation.js';
+import { waitsFor } from '../shared/waits.js';
 
 /** @typedef {import('../shared/engine-module.js').Engine} Engine */
 /** @typedef {import('../shared/protocol.js').WorkerEvent} WorkerEvent */
@@ -301,7 +302,7 @@ const fineTuneHandlers = {
 
 /** @type {import('./request-loop.js').Handlers} */
 const handlers = {
-  async [Request.INIT]({ wasm = 'auto', threadsStartMs, model, modelUrl }) {
+  async [Request.INIT]({ wasm = 'auto', threadsStartMs = waitsFor('').threadsStartMs, model, modelUrl }) {
     const e = engineOrNull ??= await loadEngine(wasm, threadsStartMs);
     /** @type {'given' | 'url' | 'untrained'} */
     let source = 'url';
