@@ -28,15 +28,19 @@ void avgpool2d_backward(float* dx, const float* dy, int64_t batch, const ConvGeo
     });
 }
 
-class AveragePooling2D final : public Layer {
+// The layer over either window: AveragePooling2D (PoolWindow) or GlobalAveragePooling2D
+// (WholeImageWindow, an average pooling whose window is the whole image: x [B, H, W, C] → y [B, C]).
+template <class Window>
+class AveragePooling final : public Layer {
 public:
-    const char* class_name() const override { return "AveragePooling2D"; }
+    explicit AveragePooling(const char* class_name) : class_name_(class_name) {}
+    const char* class_name() const override { return class_name_; }
 
     void fields(ConfigFields& f) override { window_.fields(f); }
 
     Shape connect(const Shape& in) override {
         g_ = window_.connect(in);
-        return {g_.out_h, g_.out_w, in.c, 3};
+        return window_.output(g_);
     }
 
     void forward(const Pass& p, const float* x, float* y) override { avgpool2d_forward(y, x, p.batch, g_); }
@@ -45,39 +49,14 @@ public:
     }
 
 private:
-    PoolWindow window_;
-    ConvGeometry g_;
-};
-
-// GlobalAveragePooling2D: x [B, H, W, C] → y [B, C] (or [B, 1, 1, C] with keepdims), the mean
-// of each channel: an average pooling whose window is the whole image.
-class GlobalAveragePooling2D final : public Layer {
-public:
-    const char* class_name() const override { return "GlobalAveragePooling2D"; }
-
-    void fields(ConfigFields& f) override {
-        f.data_format("data_format");
-        f.boolean("keepdims", keepdims_);
-    }
-
-    Shape connect(const Shape& in) override {
-        g_ = window_geometry(in, in.h, in.w, 1, 1, Padding::Valid, "data_format");
-        return {1, 1, in.c, keepdims_ ? 3 : 1};
-    }
-
-    void forward(const Pass& p, const float* x, float* y) override { avgpool2d_forward(y, x, p.batch, g_); }
-    void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {
-        if (dx) avgpool2d_backward(dx, dy, p.batch, g_);
-    }
-
-private:
-    bool keepdims_ = false;
+    const char* class_name_;
+    Window window_;
     ConvGeometry g_;
 };
 
 }  // namespace
 
-LayerPtr make_average_pooling2d() { return std::make_unique<AveragePooling2D>(); }
-LayerPtr make_global_average_pooling2d() { return std::make_unique<GlobalAveragePooling2D>(); }
+LayerPtr make_average_pooling2d() { return std::make_unique<AveragePooling<PoolWindow>>("AveragePooling2D"); }
+LayerPtr make_global_average_pooling2d() { return std::make_unique<AveragePooling<WholeImageWindow>>("GlobalAveragePooling2D"); }
 
 }  // namespace cnn

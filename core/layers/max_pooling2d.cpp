@@ -29,15 +29,19 @@ void maxpool2d_backward(float* dx, const float* dy, const int32_t* argmax, int64
     });
 }
 
-class MaxPooling2D final : public Layer {
+// The layer over either window: MaxPooling2D (PoolWindow) or GlobalMaxPooling2D (WholeImageWindow,
+// a max pooling whose window is the whole image: x [B, H, W, C] → y [B, C]).
+template <class Window>
+class MaxPooling final : public Layer {
 public:
-    const char* class_name() const override { return "MaxPooling2D"; }
+    explicit MaxPooling(const char* class_name) : class_name_(class_name) {}
+    const char* class_name() const override { return class_name_; }
 
     void fields(ConfigFields& f) override { window_.fields(f); }
 
     Shape connect(const Shape& in) override {
         g_ = window_.connect(in);
-        return {g_.out_h, g_.out_w, in.c, 3};
+        return window_.output(g_);
     }
 
     void reserve(int64_t batch) override { argmax_.resize(batch * out.size()); }
@@ -49,44 +53,15 @@ public:
     }
 
 private:
-    PoolWindow window_;
-    ConvGeometry g_;
-    std::vector<int32_t> argmax_;
-};
-
-// GlobalMaxPooling2D: x [B, H, W, C] → y [B, C] (or [B, 1, 1, C] with keepdims), the largest value
-// of each channel: a max pooling whose window is the whole image.
-class GlobalMaxPooling2D final : public Layer {
-public:
-    const char* class_name() const override { return "GlobalMaxPooling2D"; }
-
-    void fields(ConfigFields& f) override {
-        f.data_format("data_format");
-        f.boolean("keepdims", keepdims_);
-    }
-
-    Shape connect(const Shape& in) override {
-        g_ = window_geometry(in, in.h, in.w, 1, 1, Padding::Valid, "data_format");
-        return {1, 1, in.c, keepdims_ ? 3 : 1};
-    }
-
-    void reserve(int64_t batch) override { argmax_.resize(batch * out.size()); }
-    void forward(const Pass& p, const float* x, float* y) override {
-        maxpool2d_forward(y, argmax_.data(), x, p.batch, g_);
-    }
-    void backward(const Pass& p, const float*, const float*, float* dy, float* dx) override {
-        if (dx) maxpool2d_backward(dx, dy, argmax_.data(), p.batch, g_);
-    }
-
-private:
-    bool keepdims_ = false;
+    const char* class_name_;
+    Window window_;
     ConvGeometry g_;
     std::vector<int32_t> argmax_;
 };
 
 }  // namespace
 
-LayerPtr make_max_pooling2d() { return std::make_unique<MaxPooling2D>(); }
-LayerPtr make_global_max_pooling2d() { return std::make_unique<GlobalMaxPooling2D>(); }
+LayerPtr make_max_pooling2d() { return std::make_unique<MaxPooling<PoolWindow>>("MaxPooling2D"); }
+LayerPtr make_global_max_pooling2d() { return std::make_unique<MaxPooling<WholeImageWindow>>("GlobalMaxPooling2D"); }
 
 }  // namespace cnn

@@ -31,4 +31,13 @@ ConvGeometry PoolWindow::connect(const Shape& in) const {
     return window_geometry(in, pool_h, pool_w, stride_h, stride_w, padding, "pool_size");
 }
 
+void WholeImageWindow::fields(ConfigFields& f) {
+    f.data_format("data_format");
+    f.boolean("keepdims", keepdims);
+}
+
+ConvGeometry WholeImageWindow::connect(const Shape& in) const {
+    return window_geometry(in, in.h, in.w, 1, 1, Padding::Valid, "data_format");
+}
+
 }  // namespace cnn

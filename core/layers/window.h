@@ -1,4 +1,4 @@
-// What the kinds that slide a window over an image share (Conv2D, MaxPooling2D): the input must
+// What the kinds that slide a window over an image share (Conv2D, the poolings): the input must
 // be an image, and the window must fit it.
 #pragma once
 #include "core/layer.h"
@@ -20,6 +20,17 @@ struct PoolWindow {
 
     void fields(ConfigFields& f);
     ConvGeometry connect(const Shape& in) const;
+    Shape output(const ConvGeometry& g) const { return {g.out_h, g.out_w, g.channels, 3}; }
+};
+
+// The window of the global poolings (GlobalMaxPooling2D, GlobalAveragePooling2D): the whole image,
+// so one value per channel, [C] (or [1, 1, C] with keepdims); fields keepdims, data_format.
+struct WholeImageWindow {
+    bool keepdims = false;
+
+    void fields(ConfigFields& f);
+    ConvGeometry connect(const Shape& in) const;
+    Shape output(const ConvGeometry& g) const { return {1, 1, g.channels, keepdims ? 3 : 1}; }
 };
 
 }  // namespace cnn
