@@ -3,10 +3,13 @@
 // first with `npm run build:page`), trained from new random weights as a press of Train does.
 // Checks, and prints with the load average:
 //   - a validation point after every epoch (the worker's 1,000-image check);
-//   - training as fast in the last epoch as in the first: images/s of epoch 3 (its images over
-//     its wall time) at least 0.9 × epoch 1's. Each epoch also prints where the CPU went (the
-//     workers, the page's main thread, compositing, the rest of the browser, this harness; from
-//     /proc, so other work on the machine does not count), to tell what took it if not;
+//   - training as fast in the last epoch as in the first: the workers' CPU time per training
+//     step in epoch 3 at most epoch 1's / 0.9 (from /proc, so other work on the machine does not
+//     count), and, when the machine stayed idle (load average under its cores), images/s of
+//     epoch 3 (its images over its wall time) at least 0.9 × epoch 1's; on a busy machine the wall
+//     clock measures the other work, so that check is reported as skipped. Each epoch also prints
+//     where the CPU went (the workers, the page's main thread, compositing, the rest of the
+//     browser, this harness), to tell what took it;
 //   - test accuracy on all 10,000 test images ≥ 99 % after the third epoch;
 //   - the training worker's wasm heap in use (bytes malloc holds) after epoch 3 within 5 MiB
 //     of after epoch 1: a long run does not leak;
@@ -26,7 +29,7 @@ const EPOCHS = 3;
 const MIN_TEST_ACCURACY = 0.99;
 const HEAP_SLACK_BYTES = 5 * 1024 * 1024;
 const TASK_BUDGET_MS = 50;
-const MIN_SPEED_KEPT = 0.9; // images/s of the last epoch over the first's
+const MIN_SPEED_KEPT = 0.9; // the last epoch's speed over the first's (CPU per step; images/s when idle)
 const TRACE_SEGMENT_MS = 30_000;
 const TIMEOUT_MS = 3 * 60 * 60 * 1000; // a very slow machine still finishes; a hang does not run for ever
 
@@ -60,6 +63,7 @@ console.log(`soak: ${EPOCHS} epochs of Basic_CNN in headless Chromium; load aver
 const server = await startPreview();
 const browser = await launchBrowser();
 const failures = [];
+const notes = [];
 const report = { epochs: [], loadBefore };
 try {
   const page = await browser.context.newPage();
@@ -102,7 +106,7 @@ try {
       const cpuShare = Object.fromEntries(Object.entries(used).map(([group, ms]) => [group, ms / 10 / seconds]));
       const workerMsPerStep = used.workers / (point.step - previous.step);
       previous = { step: point.step, at: point.at, cpu };
-      const entry = { ...point, heapBytes, minutes: (Date.now() - started) / 60_000, throughput, imagesPerSec, cpuShare, workerMsPerStep };
+      const entry = { ...point, heapBytes, minutes: (Date.now() - started) / 60_000, throughput, imagesPerSec, cpuShare, workerMsPerStep, loadAverage: os.loadavg()[0] };
       report.epochs.push(entry);
       console.log(`epoch ${point.epoch}: validation accuracy ${(point.accuracy * 100).toFixed(2)} % on ${point.count} images, ` +
         `heap in use ${MiB(heapBytes)}, ${minutes(Date.now() - started)} in, ${imagesPerSec.toFixed(0)} images/s over the epoch ` +
@@ -146,7 +150,13 @@ try {
       failures.push(`wasm heap in use after epoch ${EPOCHS} is ${MiB(report.heapGrowthBytes)} away from after epoch 1 (allowed ${MiB(HEAP_SLACK_BYTES)})`);
     }
   }
-  if (first && last && !(last.imagesPerSec >= MIN_SPEED_KEPT * first.imagesPerSec)) {
+  if (first && last && !(last.workerMsPerStep * MIN_SPEED_KEPT <= first.workerMsPerStep)) {
+    failures.push(`epoch ${EPOCHS}'s training steps took ${last.workerMsPerStep.toFixed(1)} ms of the workers' CPU each, over epoch 1's ${first.workerMsPerStep.toFixed(1)} / ${MIN_SPEED_KEPT}`);
+  }
+  const idle = Math.max(...report.epochs.map((e) => e.loadAverage)) < os.availableParallelism();
+  if (first && last && !idle) {
+    notes.push(`images/s not compared (epoch 1 ${first.imagesPerSec.toFixed(0)}, epoch ${EPOCHS} ${last.imagesPerSec.toFixed(0)}): the load average reached ${Math.max(...report.epochs.map((e) => e.loadAverage)).toFixed(1)} on ${os.availableParallelism()} cores`);
+  } else if (first && last && !(last.imagesPerSec >= MIN_SPEED_KEPT * first.imagesPerSec)) {
     failures.push(`epoch ${EPOCHS} trained at ${last.imagesPerSec.toFixed(0)} images/s, under ${MIN_SPEED_KEPT} × epoch 1's ${first.imagesPerSec.toFixed(0)}`);
   }
   if (tasks.length < 100) failures.push(`only ${tasks.length} main-thread tasks traced`);
@@ -167,8 +177,10 @@ try {
 }
 
 report.failures = failures;
+report.notes = notes;
 fs.mkdirSync(path.join(root, 'build', 'soak'), { recursive: true });
 fs.writeFileSync(path.join(root, 'build', 'soak', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+for (const note of notes) console.log(`note: ${note}`);
 for (const failure of failures) console.log(`✗ ${failure}`);
 console.log(failures.length ? `soak: ${failures.length} check(s) failed` : 'soak: every check passed');
 process.exitCode = failures.length ? 1 : 0;

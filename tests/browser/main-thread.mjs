@@ -81,7 +81,7 @@ function pageTasks(events, origin) {
       cpuMs: (task.tdur - gc) / 1000,
       gcMs: gc / 1000,
       wallMs: task.dur / 1000,
-      scripts: [...new Set(scripts.map((e) => `${e.args.data.functionName || '(anonymous)'}@${e.args.data.url.split('/').pop()}:${e.args.data.lineNumber}`))],
+      scripts: [...new Set(scripts.map((e) => `${e.args.data.functionName || '(anonymous)'}@${e.args.data.url.split('/').pop()}:${e.args.data.lineNumber}:${e.args.data.columnNumber}`))],
     }];
   });
 }
