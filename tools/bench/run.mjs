@@ -131,7 +131,7 @@ async function main() {
       return;
     }
     log(`PyTorch ${found.torch} (${found.blas ?? 'reference BLAS'}): 1 and 2 threads`);
-    results.engines.pytorch = runPytorch(found, data, [1, 2], seconds);
+    results.engines.pytorch = runPytorch(found, seconds);
   });
   results.load_after = loadavg();
   results.ratios = ratios(results.engines);

