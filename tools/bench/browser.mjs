@@ -185,8 +185,10 @@ export async function runBrowser(args) {
     result.simd = { ...simd, img_per_s: median(simd.rates), rates: undefined };
 
     const trials = Number(args['recording-trials'] ?? 4);
-    process.stderr.write(`bench: browser, the page training with and without recording the run, ${trials} trials of each\n`);
-    result.recording = await recordingCost(browser, server, { trials, seconds: Number(args['trial-seconds'] ?? 20) });
+    if (trials > 0) {
+      process.stderr.write(`bench: browser, the page training with and without recording the run, ${trials} trials of each\n`);
+      result.recording = await recordingCost(browser, server, { trials, seconds: Number(args['trial-seconds'] ?? 20) });
+    }
   } finally {
     await browser.close();
     await server.close();
@@ -215,9 +217,11 @@ export async function runBrowser(args) {
     `  ${`wasm ${result.simd.build} (${result.simd.threads} thread)`.padEnd(28)} ${fmt(result.simd.img_per_s)} img/s`,
     `  ${`PyTorch ${result.pytorch?.version ?? ''} (1 thread)`.padEnd(28)} ${fmt(result.pytorch?.train?.['1']?.cpu_img_per_s)} img/s per second of CPU time ` +
       `(wall clock ${fmt(result.pytorch?.train?.['1']?.img_per_s)}; 2 threads ${fmt(result.pytorch?.train?.['2']?.img_per_s)}), the ratio's basis   ${result.pytorch?.blas ?? ''}`,
-    `  the page, recording the run: ${fmt(result.recording.img_per_s)} img/s, not recording: ${fmt(result.recording.img_per_s_without)} img/s ` +
-      `(trials ${result.recording.rates.recording.map((r) => r.toFixed(0)).join(', ')} and ${result.recording.rates['not recording'].map((r) => r.toFixed(0)).join(', ')}) ` +
-      `${result.recording.ok ? '✓ recording costs no measurable speed' : '✗ recording costs more than the trials\' spread and 2 %'}`,
+    result.recording
+      ? `  the page, recording the run: ${fmt(result.recording.img_per_s)} img/s, not recording: ${fmt(result.recording.img_per_s_without)} img/s ` +
+        `(trials ${result.recording.rates.recording.map((r) => r.toFixed(0)).join(', ')} and ${result.recording.rates['not recording'].map((r) => r.toFixed(0)).join(', ')}) ` +
+        `${result.recording.ok ? '✓ recording costs no measurable speed' : '✗ recording costs more than the trials\' spread and 2 %'}`
+      : '  the page, recording the run: not measured (--recording-trials 0)',
     `  checkpoints: ${d.checks.map((c) => `${c.step}: ${(100 * c.accuracy_2000).toFixed(1)}%${c.accuracy != null ? `/${(100 * c.accuracy).toFixed(2)}%` : ''} @${c.seconds.toFixed(1)}s`).join('  ')}`,
     'Targets (issue 16):',
     ...targetLines(result.targets),
