@@ -28,8 +28,33 @@ int64_t im2col_chunk_images(const ConvGeometry& g) {
 
 // Tiles per Winograd block: their transformed inputs and products (36 points each) stay in L2.
 constexpr int64_t kWinogradBlockTiles = 16;
-// Floats of transformed inputs and output gradients held at once for the kernel gradient (4 MiB).
-constexpr int64_t kWinogradChunkFloats = int64_t{1} << 20;
+
+// A weight gradient is a sum over the whole batch. Rather than have every thread read all of the
+// batch for its own slice of the gradient, the terms are cut into at most kMaxGroups contiguous
+// groups, fixed by the shapes: one thread sums a group into the group's own partial, reading only
+// its own terms, and the partials are then added in group order, so results do not depend on the
+// thread count. Group counts are powers of two, so they share out evenly at 1, 2 and 4 threads.
+constexpr int64_t kMaxGroups = 8;
+// Rows of dz per group of the bias gradient, at least.
+constexpr int64_t kBiasGroupRows = 256;
+// Floats of all the Winograd kernel gradient's partials together, at most (4 MiB).
+constexpr int64_t kWinogradPartialFloats = int64_t{1} << 20;
+
+// The most groups, a power of two up to kMaxGroups, with at least one item each and at most `limit`.
+int64_t group_count(int64_t items, int64_t limit) {
+    int64_t groups = 1;
+    while (groups * 2 <= std::min({items, limit, kMaxGroups})) groups *= 2;
+    return groups;
+}
+
+// Group i of `groups` near-equal contiguous groups of n items starts at item group_start(n, groups, i).
+int64_t group_start(int64_t n, int64_t groups, int64_t i) { return n * i / groups; }
+
+// sum [n] += each of `count` partials [n], in order, the partials `stride` floats apart.
+void add_partials(float* sum, const float* partials, int64_t count, int64_t stride, int64_t n) {
+    for (int64_t i = 0; i < count; ++i)
+        for (int64_t j = 0; j < n; ++j) sum[j] += partials[i * stride + j];
+}
 
 float* grown(AlignedBuffer& buffer, int64_t n) {
     if (int64_t(buffer.size()) < n) buffer.resize(n);
@@ -69,12 +94,20 @@ void winograd_pass(float* y, const float* x, const float* kernel, const float* b
     });
 }
 
-// dbias [F] += Σ over rows of dz [rows, F]; each thread sums its own filters.
+// dbias [F] += Σ over rows of dz [rows, F], in groups of rows.
 void bias_gradient(float* dbias, const float* dz, int64_t rows, int64_t F) {
-    parallel_for(F, kLanes, [&](int64_t f0, int64_t f1, int) {
-        for (int64_t r = 0; r < rows; ++r)
-            for (int64_t f = f0; f < f1; ++f) dbias[f] += dz[r * F + f];
+    const int64_t groups = group_count(rows / kBiasGroupRows, kMaxGroups);
+    thread_local AlignedBuffer partial_buffer;
+    float* partials = grown(partial_buffer, groups * F);
+    parallel_for(groups, 1, [&](int64_t g0, int64_t g1, int) {
+        for (int64_t i = g0; i < g1; ++i) {
+            float* partial = partials + i * F;
+            std::fill(partial, partial + F, 0.0f);
+            for (int64_t r = group_start(rows, groups, i); r < group_start(rows, groups, i + 1); ++r)
+                for (int64_t f = 0; f < F; ++f) partial[f] += dz[r * F + f];
+        }
     });
+    add_partials(dbias, partials, groups, F, F);
 }
 
 }  // namespace
@@ -133,28 +166,43 @@ void conv2d_winograd_backward(float* dx, float* dkernel, float* dbias, const flo
     const int64_t C = g.channels, F = filters;
     if (dbias) bias_gradient(dbias, dz, batch * g.out_pixels(), F);
 
-    // dU[ξ] [C, F] = Σ over tiles of V[ξ]ᵀ · dM[ξ], a chunk of tiles at a time; the chunk is fixed
-    // by the shapes, and so is the order of every sum.
+    // dU[ξ] [C, F] = Σ over tiles of V[ξ]ᵀ · dM[ξ], in groups of whole blocks of tiles (as many
+    // as fit the partials' budget). A group's thread transforms a block of its tiles at a time into
+    // its own V and dM (in L2) and multiplies them into the group's partial, so nothing one core
+    // writes is read by the other until the partials are added, channel by channel, and the sum
+    // transformed back to the kernel's taps.
     const winograd::TileGrid grid = winograd::forward_grid(g);
-    const int64_t padded = winograd::padded_columns(F), tiles = batch * grid.tiles_per_image();
-    const int64_t chunk =
-        std::min(tiles, std::max(kWinogradBlockTiles, kWinogradChunkFloats / (winograd::kPoints * (C + padded))));
-    thread_local AlignedBuffer V_buffer, dM_buffer, dU_buffer;
-    float* V = grown(V_buffer, winograd::kPoints * chunk * C);
-    float* dM = grown(dM_buffer, winograd::kPoints * chunk * padded);
-    float* dU = grown(dU_buffer, winograd::kPoints * C * padded);
-    std::fill(dU, dU + winograd::kPoints * C * padded, 0.0f);
-    for (int64_t t0 = 0; t0 < tiles; t0 += chunk) {
-        const int64_t rows = std::min(chunk, tiles - t0);
-        parallel_for(rows, kWinogradBlockTiles, [&](int64_t r0, int64_t r1, int) {
-            winograd::input_transform(x, grid, C, t0 + r0, r1 - r0, V + r0 * C, rows);
-            winograd::output_gradient_transform(dz, grid, F, t0 + r0, r1 - r0, dM + r0 * padded, rows);
-        });
-        parallel_for(winograd::kPoints, 1, [&](int64_t p0, int64_t p1, int) {
-            winograd::kernel_gradient_multiply(int(p0), int(p1), rows, C, F, V, dM, dU);
-        });
-    }
-    winograd::kernel_gradient_transform(dU, C, F, dkernel);
+    const int64_t padded = winograd::padded_columns(F), dU_size = winograd::kPoints * C * padded;
+    const int64_t tiles = batch * grid.tiles_per_image();
+    const int64_t blocks = (tiles + kWinogradBlockTiles - 1) / kWinogradBlockTiles;
+    const int64_t groups = group_count(blocks, kWinogradPartialFloats / dU_size);
+    thread_local AlignedBuffer dU_buffer;
+    float* dU = grown(dU_buffer, groups * dU_size);
+    parallel_for(groups, 1, [&](int64_t g0, int64_t g1, int) {
+        thread_local AlignedBuffer V_buffer, dM_buffer;
+        float* V = grown(V_buffer, winograd::kPoints * kWinogradBlockTiles * C);
+        float* dM = grown(dM_buffer, winograd::kPoints * kWinogradBlockTiles * padded);
+        for (int64_t i = g0; i < g1; ++i) {
+            float* partial = dU + i * dU_size;
+            std::fill(partial, partial + dU_size, 0.0f);
+            const int64_t end = std::min(tiles, group_start(blocks, groups, i + 1) * kWinogradBlockTiles);
+            for (int64_t first = group_start(blocks, groups, i) * kWinogradBlockTiles; first < end;
+                 first += kWinogradBlockTiles) {
+                const int64_t count = std::min(kWinogradBlockTiles, end - first);
+                winograd::input_transform(x, grid, C, first, count, V, count);
+                winograd::output_gradient_transform(dz, grid, F, first, count, dM, count);
+                winograd::kernel_gradient_multiply(count, C, F, V, dM, partial);
+            }
+        }
+    });
+    parallel_for(C, 1, [&](int64_t c0, int64_t c1, int) {
+        for (int p = 0; p < winograd::kPoints; ++p)
+            for (int64_t c = c0; c < c1; ++c) {
+                float* row = dU + (p * C + c) * padded;
+                add_partials(row, row + dU_size, groups - 1, dU_size, padded);
+            }
+        winograd::kernel_gradient_transform(dU, C, F, c0, c1, dkernel);
+    });
 
     if (dx) winograd_pass(dx, dz, kernel, nullptr, batch, winograd::input_gradient_grid(g), C, F, true, Activation::Linear);
 }
@@ -174,15 +222,22 @@ void conv2d_1channel_backward(float* dx, float* dkernel, float* dbias, const flo
                               const float* kernel, int64_t batch, const ConvGeometry& g, int filters) {
     const int64_t in_size = g.in_pixels(), out_size = g.out_pixels() * filters;
     if (dbias) bias_gradient(dbias, dz, batch * g.out_pixels(), filters);
-    parallel_for(filters, kLanes, [&](int64_t f0, int64_t f1, int) {
-        for (int64_t b = 0; b < batch; ++b)
-            conv_1channel_backward_kernel(dz + b * out_size, x + b * in_size, g, filters, f0, f1, dkernel);
+    // The kernel gradient in groups of images, each with its partial [KH, KW, 1, F]; the input
+    // gradient of the same images while their dz is in cache.
+    const int64_t taps = int64_t(g.kernel_h) * g.kernel_w * filters, groups = group_count(batch, kMaxGroups);
+    thread_local AlignedBuffer partial_buffer;
+    float* partials = grown(partial_buffer, groups * taps);
+    parallel_for(groups, 1, [&](int64_t g0, int64_t g1, int) {
+        for (int64_t i = g0; i < g1; ++i) {
+            float* partial = partials + i * taps;
+            std::fill(partial, partial + taps, 0.0f);
+            for (int64_t b = group_start(batch, groups, i); b < group_start(batch, groups, i + 1); ++b) {
+                conv_1channel_backward_kernel(dz + b * out_size, x + b * in_size, g, filters, partial);
+                if (dx) conv_1channel_backward_input(dz + b * out_size, kernel, g, filters, dx + b * in_size);
+            }
+        }
     });
-    if (!dx) return;
-    parallel_for(batch, 1, [&](int64_t b0, int64_t b1, int) {
-        for (int64_t b = b0; b < b1; ++b)
-            conv_1channel_backward_input(dz + b * out_size, kernel, g, filters, dx + b * in_size);
-    });
+    add_partials(dkernel, partials, groups, taps, taps);
 }
 
 void conv2d_im2col_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,

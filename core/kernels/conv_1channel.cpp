@@ -45,14 +45,14 @@ void for_each_window(const ConvGeometry& g, Visit visit) {
 template <int N>
 using Count = std::integral_constant<int, N>;
 
-// Calls body(T{}, Count<n>{}, f) over blocks of the filters [f0, f1): kBlock vectors, then
-// single vectors, then floats (n, the block's width in T, a constant so accumulators stay in registers).
+// Calls body(T{}, Count<n>{}, f) over blocks of the F filters: kBlock vectors, then single
+// vectors, then floats (n, the block's width in T, a constant so accumulators stay in registers).
 template <class Body>
-void for_each_filter_block(int64_t f0, int64_t f1, Body body) {
-    int64_t f = f0;
-    for (; f + kBlock * kLanes <= f1; f += kBlock * kLanes) body(fbatch(), Count<kBlock>(), f);
-    for (; f + kLanes <= f1; f += kLanes) body(fbatch(), Count<1>(), f);
-    for (; f < f1; ++f) body(0.0f, Count<1>(), f);
+void for_each_filter_block(int64_t F, Body body) {
+    int64_t f = 0;
+    for (; f + kBlock * kLanes <= F; f += kBlock * kLanes) body(fbatch(), Count<kBlock>(), f);
+    for (; f + kLanes <= F; f += kLanes) body(fbatch(), Count<1>(), f);
+    for (; f < F; ++f) body(0.0f, Count<1>(), f);
 }
 
 }  // namespace
@@ -63,7 +63,7 @@ void conv_1channel_forward(const float* x, const float* kernel, const float* bia
     assert(act == Activation::Linear || act == Activation::Relu);
     for_each_window(g, [&](int64_t o, int top, int left, TapRange rows, TapRange cols) {
         float* out = y + o * F;
-        for_each_filter_block(0, F, [&](auto lane, auto width, int64_t f) {
+        for_each_filter_block(F, [&](auto lane, auto width, int64_t f) {
             using T = decltype(lane);
             constexpr int count = decltype(width)::value;
             constexpr int step = lanes_of<T>;
@@ -81,15 +81,14 @@ void conv_1channel_forward(const float* x, const float* kernel, const float* bia
     });
 }
 
-void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGeometry& g, int64_t F, int64_t f0,
-                                   int64_t f1, float* dkernel) {
-    assert(g.channels == 1 && dy && x && dkernel && 0 <= f0 && f0 <= f1 && f1 <= F);
+void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGeometry& g, int64_t F, float* dkernel) {
+    assert(g.channels == 1 && dy && x && dkernel && F > 0);
     for (int i = 0; i < g.kernel_h; ++i)
         for (int j = 0; j < g.kernel_w; ++j) {
             float* dk = dkernel + (int64_t(i) * g.kernel_w + j) * F;
             const TapRange rows = outputs_inside(i, g.pad_top, g.stride_h, g.out_h, g.in_h);
             const TapRange cols = outputs_inside(j, g.pad_left, g.stride_w, g.out_w, g.in_w);
-            for_each_filter_block(f0, f1, [&](auto lane, auto width, int64_t f) {
+            for_each_filter_block(F, [&](auto lane, auto width, int64_t f) {
                 using T = decltype(lane);
                 constexpr int count = decltype(width)::value;
                 constexpr int step = lanes_of<T>;

@@ -14,10 +14,8 @@ namespace cnn {
 void conv_1channel_forward(const float* x, const float* kernel, const float* bias, const ConvGeometry& g, int64_t F,
                            Activation act, float* y);
 
-// dkernel [KH, KW, 1, F] += Σ over pixels of x · dy [OH, OW, F], for the filters [f0, f1) only, so
-// that drivers can give each thread its own filters.
-void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGeometry& g, int64_t F, int64_t f0,
-                                   int64_t f1, float* dkernel);
+// dkernel [KH, KW, 1, F] += Σ over pixels of x · dy [OH, OW, F].
+void conv_1channel_backward_kernel(const float* dy, const float* x, const ConvGeometry& g, int64_t F, float* dkernel);
 
 // dx [H, W, 1] = the input gradient of dy [OH, OW, F].
 void conv_1channel_backward_input(const float* dy, const float* kernel, const ConvGeometry& g, int64_t F, float* dx);

@@ -314,11 +314,10 @@ void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F,
     }
 }
 
-void kernel_gradient_multiply(int p0, int p1, int64_t rows, int64_t C, int64_t F, const float* V, const float* dM,
-                              float* dU) {
-    assert(0 <= p0 && p0 <= p1 && p1 <= kPoints && V && dM && dU && C > 0 && F > 0);
+void kernel_gradient_multiply(int64_t rows, int64_t C, int64_t F, const float* V, const float* dM, float* dU) {
+    assert(V && dM && dU && C > 0 && F > 0);
     const int64_t padded = padded_columns(F);
-    for (int p = p0; p < p1; ++p) {
+    for (int p = 0; p < kPoints; ++p) {
         const float* v = V + p * rows * C;
         const float* m = dM + p * rows * padded;
         float* u = dU + p * C * padded;
@@ -329,11 +328,11 @@ void kernel_gradient_multiply(int p0, int p1, int64_t rows, int64_t C, int64_t F
     }
 }
 
-void kernel_gradient_transform(const float* dU, int64_t C, int64_t F, float* dkernel) {
-    assert(dU && dkernel && C > 0 && F > 0);
+void kernel_gradient_transform(const float* dU, int64_t C, int64_t F, int64_t c0, int64_t c1, float* dkernel) {
+    assert(dU && dkernel && C > 0 && F > 0 && 0 <= c0 && c0 <= c1 && c1 <= C);
     const int64_t padded = padded_columns(F);
     float* scratch = scratch_buffer(tile_scratch_size<KernelGradientTransform>(F));
-    for (int64_t c = 0; c < C; ++c) {
+    for (int64_t c = c0; c < c1; ++c) {
         const float* point[kPoints];
         for (int p = 0; p < kPoints; ++p) point[p] = dU + (p * C + c) * padded;
         transform_tile<KernelGradientTransform>(point, F, scratch, [&](int u, int v, auto value, int64_t f) {

@@ -77,11 +77,11 @@ void output_transform(const float* M, int64_t rows, const TileGrid& grid, int64_
 void output_gradient_transform(const float* dy, const TileGrid& grid, int64_t F, int64_t first, int64_t count,
                                float* dM, int64_t rows);
 
-// dU[ξ] [C][padded_columns(F)] += V[ξ]ᵀ · dM[ξ] over `rows` tiles, for the points [p0, p1).
-void kernel_gradient_multiply(int p0, int p1, int64_t rows, int64_t C, int64_t F, const float* V, const float* dM,
-                              float* dU);
+// dU[ξ] [C][padded_columns(F)] += V[ξ]ᵀ · dM[ξ] over `rows` tiles, for every point ξ.
+void kernel_gradient_multiply(int64_t rows, int64_t C, int64_t F, const float* V, const float* dM, float* dU);
 
-// dkernel [3, 3, C, F] += Gᵀ dU[ξ] G from dU [36][C][padded_columns(F)].
-void kernel_gradient_transform(const float* dU, int64_t C, int64_t F, float* dkernel);
+// dkernel [3, 3, C, F] += Gᵀ dU[ξ] G from dU [36][C][padded_columns(F)], for the input channels
+// [c0, c1) only, so that drivers can give each thread its own channels.
+void kernel_gradient_transform(const float* dU, int64_t C, int64_t F, int64_t c0, int64_t c1, float* dkernel);
 
 }  // namespace cnn::winograd
