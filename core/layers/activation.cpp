@@ -1,5 +1,6 @@
 // Activation: y = act(x) element-wise (softmax along the last axis); Keras' Softmax layer reads
 // as Activation('softmax').
+#include "core/parallel.h"
 #include "registry.h"
 
 namespace cnn {
@@ -17,8 +18,12 @@ public:
     Shape connect(const Shape& in) override { return in; }
 
     void forward(const Pass& p, const float* x, float* y) override {
-        bias_activation_forward(y, x, nullptr, p.batch * out.size() / out.c, out.c, activation_.fused());
-        activation_.finish(y, p.batch * out.size() / out.c, out.c);
+        const int64_t rows = p.batch * out.size() / out.c, cols = out.c;
+        // Rows are independent, so splitting them over the pool does not change the result.
+        parallel_for(rows, 64, [&](int64_t r0, int64_t r1, int) {
+            bias_activation_forward(y + r0 * cols, x + r0 * cols, nullptr, r1 - r0, cols, activation_.fused());
+        });
+        activation_.finish(y, rows, cols);
     }
     void backward(const Pass& p, const float*, const float* y, float* dy, float* dx) override {
         if (dx) activation_.backward(dx, dy, y, p.batch * out.size() / out.c, out.c);

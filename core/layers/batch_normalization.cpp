@@ -14,26 +14,27 @@
 namespace cnn {
 namespace {
 
-// Per-channel sums over the rows, the work of every pass here. Each chunk of kChunkRows rows is
-// summed in float (vectorised over the channels, one chunk per task of the thread pool), the
-// chunks' sums then in double, in chunk order: as accurate as a double sum for these sizes, and
-// the same bits at any thread count, since the chunks depend on the shape alone.
+// Every pass here works on chunks of kChunkRows rows (one chunk per task of the thread pool): the
+// per-channel sums of a chunk in float, vectorised over the channels, then the chunks' sums in
+// double, in chunk order: as accurate as a double sum for these sizes, and the same bits at any
+// thread count, since the chunks depend on the shape alone.
 constexpr int64_t kChunkRows = 64;
 
-// out [C] = Σ over rows r of term(r) [C], where term(r, s) adds row r's terms to s [C].
-template <class Term>
-void channel_sums(double* out, int64_t rows, int64_t C, Term term) {
-    const int64_t chunks = (rows + kChunkRows - 1) / kChunkRows;
+int64_t chunk_count(int64_t rows) { return (rows + kChunkRows - 1) / kChunkRows; }
+
+// chunk(k, r0, r1, sums) adds chunk k's rows [r0, r1) into its own zeroed sums [per_chunk] over
+// the thread pool. Returns the chunks' sums [chunks, per_chunk], valid until the next call on
+// this thread.
+template <class Chunk>
+const float* chunk_sums(int64_t rows, int64_t per_chunk, Chunk chunk) {
     thread_local std::vector<float> partial;  // the caller's: pool threads only write their chunks
-    partial.assign(chunks * C, 0.0f);
+    partial.assign(chunk_count(rows) * per_chunk, 0.0f);
     float* sums = partial.data();
-    parallel_for(chunks, 1, [&](int64_t k0, int64_t k1, int) {
+    parallel_for(chunk_count(rows), 1, [&](int64_t k0, int64_t k1, int) {
         for (int64_t k = k0; k < k1; ++k)
-            for (int64_t r = k * kChunkRows, end = std::min(rows, r + kChunkRows); r < end; ++r) term(r, sums + k * C);
+            chunk(k, k * kChunkRows, std::min(rows, (k + 1) * kChunkRows), sums + k * per_chunk);
     });
-    std::fill(out, out + C, 0.0);
-    for (int64_t k = 0; k < chunks; ++k)
-        for (int64_t c = 0; c < C; ++c) out[c] += sums[k * C + c];
+    return sums;
 }
 
 // Rows [0, rows) of each of x [rows, C], y [rows, C]: y[r] = f(x[r]) over the thread pool.
@@ -44,20 +45,35 @@ void for_rows(int64_t rows, Row row) {
     });
 }
 
-// x [rows, C] → per-channel mean [C] and biased variance [C], in two passes (the second over
-// x − mean, which keeps the variance exact when the mean is large).
+// x [rows, C] → per-channel mean [C] and biased variance [C] with one read of x from memory: each
+// chunk's mean, then its squared deviations from that mean on a second sweep that finds the chunk
+// in cache (deviations from a nearby mean keep the variance exact when the mean is large); the
+// chunks then combine in double as Chan et al.'s parallel variance does:
+//   Σ (x − mean)² = Σ_k [Σ_chunk k (x − mean_k)² + n_k · (mean_k − mean)²].
 void channel_moments(double* mean, double* variance, const float* x, int64_t rows, int64_t C) {
-    channel_sums(mean, rows, C, [&](int64_t r, float* s) {
-        for (int64_t c = 0; c < C; ++c) s[c] += x[r * C + c];
+    const float* chunks = chunk_sums(rows, 2 * C, [&](int64_t, int64_t r0, int64_t r1, float* sums) {
+        float *chunk_mean = sums, *squares = sums + C;
+        for (int64_t r = r0; r < r1; ++r)
+            for (int64_t c = 0; c < C; ++c) chunk_mean[c] += x[r * C + c];
+        const float inv_n = 1.0f / float(r1 - r0);
+        for (int64_t c = 0; c < C; ++c) chunk_mean[c] *= inv_n;
+        for (int64_t r = r0; r < r1; ++r)
+            for (int64_t c = 0; c < C; ++c) {
+                const float d = x[r * C + c] - chunk_mean[c];
+                squares[c] += d * d;
+            }
     });
-    std::vector<float> m(C);
-    for (int64_t c = 0; c < C; ++c) m[c] = float(mean[c] /= double(rows));
-    channel_sums(variance, rows, C, [&](int64_t r, float* s) {
+    const auto chunk_rows = [&](int64_t k) { return double(std::min(rows, (k + 1) * kChunkRows) - k * kChunkRows); };
+    std::fill(mean, mean + C, 0.0);
+    std::fill(variance, variance + C, 0.0);
+    for (int64_t k = 0; k < chunk_count(rows); ++k)
+        for (int64_t c = 0; c < C; ++c) mean[c] += chunk_rows(k) * chunks[k * 2 * C + c];
+    for (int64_t c = 0; c < C; ++c) mean[c] /= double(rows);
+    for (int64_t k = 0; k < chunk_count(rows); ++k)
         for (int64_t c = 0; c < C; ++c) {
-            const float d = x[r * C + c] - m[c];
-            s[c] += d * d;
+            const double d = chunks[k * 2 * C + c] - mean[c];
+            variance[c] += chunks[k * 2 * C + C + c] + chunk_rows(k) * d * d;
         }
-    });
     for (int64_t c = 0; c < C; ++c) variance[c] /= double(rows);
 }
 
@@ -81,13 +97,22 @@ void batchnorm_forward(float* y, const float* x, const float* mean, const float*
 // with the stored ones (inference) dx = gamma · inv_std · dy.
 void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean,
                         const float* inv_std, const float* gamma, int64_t rows, int64_t C, bool batch_statistics) {
-    std::vector<double> sum_dy(C), sum_dy_xhat(C);
-    channel_sums(sum_dy.data(), rows, C, [&](int64_t r, float* s) {
-        for (int64_t c = 0; c < C; ++c) s[c] += dy[r * C + c];
+    // Σ dy and Σ dy · x̂ per channel, with one read of dy and x.
+    const float* chunks = chunk_sums(rows, 2 * C, [&](int64_t, int64_t r0, int64_t r1, float* sums) {
+        float *dy_sums = sums, *dy_xhat_sums = sums + C;
+        for (int64_t r = r0; r < r1; ++r)
+            for (int64_t c = 0; c < C; ++c) {
+                const float g = dy[r * C + c];
+                dy_sums[c] += g;
+                dy_xhat_sums[c] += g * ((x[r * C + c] - mean[c]) * inv_std[c]);
+            }
     });
-    channel_sums(sum_dy_xhat.data(), rows, C, [&](int64_t r, float* s) {
-        for (int64_t c = 0; c < C; ++c) s[c] += dy[r * C + c] * ((x[r * C + c] - mean[c]) * inv_std[c]);
-    });
+    std::vector<double> sum_dy(C, 0.0), sum_dy_xhat(C, 0.0);
+    for (int64_t k = 0; k < chunk_count(rows); ++k)
+        for (int64_t c = 0; c < C; ++c) {
+            sum_dy[c] += chunks[k * 2 * C + c];
+            sum_dy_xhat[c] += chunks[k * 2 * C + C + c];
+        }
     for (int64_t c = 0; c < C; ++c) {
         if (dgamma) dgamma[c] += float(sum_dy_xhat[c]);
         if (dbeta) dbeta[c] += float(sum_dy[c]);

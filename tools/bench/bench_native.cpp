@@ -1,20 +1,23 @@
 // cnn_bench — the native half of `npm run bench`: training and inference speed of Basic_CNN,
 // GFLOP/s of the GEMM shapes that dominate a training step, and the FMA peak of this CPU,
-// printed as one JSON object (tools/bench/run.mjs turns it into the table).
+// printed as one JSON object (tools/bench/run.mjs turns it into the table). --model times the
+// training and the layers of another ready architecture (Basic_CNN_BN) instead.
 //
-//   cnn_bench --data DIR [--threads 1,2] [--seconds S]
+//   cnn_bench --data DIR [--threads 1,2] [--seconds S] [--model NAME]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/architectures.h"
 #include "core/dataset.h"
 #include "core/kernels/gemm.h"
 #include "core/parallel.h"
@@ -46,8 +49,8 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
 // Training img/s at each thread count: warm-up steps, then rounds of two chunks per count
 // (interleaved, so a change in the machine's load hits every count alike) until the time
 // budget; the median chunk of each count.
-json bench_training(const Dataset& train, const std::vector<int>& counts, double budget) {
-    Model model(basic_cnn_spec());
+json bench_training(const ModelSpec& spec, const Dataset& train, const std::vector<int>& counts, double budget) {
+    Model model(spec);
     Rng rng(1);
     model.init_weights(rng);
     TrainConfig config;
@@ -139,9 +142,9 @@ json bench_kernels(double budget_each) {
     return out;
 }
 
-json bench_layers(double seconds_each, const std::vector<int>& counts) {
+json bench_layers(const ModelSpec& spec, double seconds_each, const std::vector<int>& counts) {
     json out = json::array();
-    for (const auto& t : bench::time_layers(2, seconds_each, counts)) {
+    for (const auto& t : bench::time_layers(2, seconds_each, counts, spec)) {
         json wall = json::object();
         for (size_t c = 0; c < counts.size(); ++c) wall[std::to_string(counts[c])] = t.wall_ms[c];
         out.push_back({{"layer", t.layer}, {"pass", t.pass}, {"algorithm", t.algorithm}, {"ms", t.ms},
@@ -157,6 +160,7 @@ int main(int argc, char** argv) {
     std::vector<int> counts{1};
     double seconds = 8.0;
     std::string parts = "peak,train,predict,kernels,layers";
+    std::string model = "Basic_CNN";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -176,19 +180,22 @@ int main(int argc, char** argv) {
         }
         else if (a == "--seconds") seconds = std::atof(value().c_str());
         else if (a == "--parts") parts = value();
+        else if (a == "--model") model = value();
         else {
-            std::fprintf(stderr, "usage: cnn_bench [--data DIR] [--threads 1,2] [--seconds S] [--parts peak,train,predict,kernels,layers]\n");
+            std::fprintf(stderr, "usage: cnn_bench [--data DIR] [--threads 1,2] [--seconds S] [--parts peak,train,predict,kernels,layers] [--model NAME]\n");
             return 2;
         }
     }
     try {
+        const std::optional<ModelSpec> spec = architecture_spec(model);
+        if (!spec) throw std::invalid_argument("--model " + model + ": no ready architecture of that name");
         json out = {{"engine", "native"}, {"simd", bench::simd_name()},
-                    {"lanes", bench::simd_lanes()}};
+                    {"lanes", bench::simd_lanes()}, {"model", model}};
         auto wanted = [&](const char* part) { return ("," + parts + ",").find(std::string(",") + part + ",") != std::string::npos; };
         if (wanted("peak")) out["peaks"] = measure_peaks(0.5);
         if (wanted("train")) {
             Dataset train = parse_idx(read_bytes(data + "/train-images-idx3-ubyte"), read_bytes(data + "/train-labels-idx1-ubyte"));
-            out["train"] = bench_training(train, counts, seconds);
+            out["train"] = bench_training(*spec, train, counts, seconds);
         }
         if (wanted("predict")) {
             Dataset test = parse_idx(read_bytes(data + "/t10k-images-idx3-ubyte"), read_bytes(data + "/t10k-labels-idx1-ubyte"));
@@ -196,7 +203,7 @@ int main(int argc, char** argv) {
         }
         set_num_threads(1);  // kernels and peaks: one core
         if (wanted("kernels")) out["kernels"] = bench_kernels(0.25);
-        if (wanted("layers")) out["layers"] = bench_layers(0.3, counts);
+        if (wanted("layers")) out["layers"] = bench_layers(*spec, 0.3, counts);
         std::printf("%s\n", out.dump().c_str());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "cnn_bench: %s\n", e.what());

@@ -1,4 +1,4 @@
-// The roofline of a Basic_CNN training step, layer by layer: each layer's forward and backward
+// The roofline of a training step (Basic_CNN unless told), layer by layer: each layer's forward and backward
 // pass timed on its own at batch 32 (Layer::forward and Layer::backward, as Model calls them, on
 // the activations of a real forward pass), and the optimiser's update, with the FLOPs each pass
 // would take as a direct convolution or plain GEMM. Fast algorithms (Winograd) do fewer, so their
@@ -95,11 +95,11 @@ inline ConvGeometry conv_geometry(Layer& layer) {
                               c["padding"] == "same" ? Padding::Same : Padding::Valid);
 }
 
-// Every pass of a training step: CPU time at 1 thread, then wall time at each of `counts`
-// (set_num_threads; a build without threads runs 1).
+// Every pass of a training step of `spec`'s model: CPU time at 1 thread, then wall time at each
+// of `counts` (set_num_threads; a build without threads runs 1).
 inline std::vector<PassTiming> time_layers(int warmups, double seconds_each, const std::vector<int>& counts,
-                                           int64_t batch = kBatch) {
-    Model model(basic_cnn_spec());
+                                           const ModelSpec& spec = basic_cnn_spec(), int64_t batch = kBatch) {
+    Model model(spec);
     Rng rng(1);
     model.init_weights(rng);
     const auto x = random_floats(batch * model.input_shape().size(), 3);
