@@ -46,13 +46,14 @@ void for_rows(int64_t rows, Row row) {
 }
 
 // x [rows, C] → per-channel mean [C] and biased variance [C] with one read of x from memory: each
-// chunk's mean, then its squared deviations from that mean on a second sweep that finds the chunk
-// in cache (deviations from a nearby mean keep the variance exact when the mean is large); the
-// chunks then combine in double as Chan et al.'s parallel variance does:
-//   Σ (x − mean)² = Σ_k [Σ_chunk k (x − mean_k)² + n_k · (mean_k − mean)²].
+// chunk's mean m, then on a second sweep that finds the chunk in cache its deviations from m,
+// Σ (x − m) (what rounding left in m) and Σ (x − m)² (deviations from a nearby mean keep the
+// variance exact when the mean is large). The chunks then combine exactly in double:
+//   Σ x = Σ_k [n_k · m_k + Σ_k (x − m_k)],
+//   Σ (x − mean)² = Σ_k [Σ_k (x − m_k)² + 2 (m_k − mean) · Σ_k (x − m_k) + n_k · (m_k − mean)²].
 void channel_moments(double* mean, double* variance, const float* x, int64_t rows, int64_t C) {
-    const float* chunks = chunk_sums(rows, 2 * C, [&](int64_t, int64_t r0, int64_t r1, float* sums) {
-        float *chunk_mean = sums, *squares = sums + C;
+    const float* chunks = chunk_sums(rows, 3 * C, [&](int64_t, int64_t r0, int64_t r1, float* sums) {
+        float *chunk_mean = sums, *deviations = sums + C, *squares = sums + 2 * C;
         for (int64_t r = r0; r < r1; ++r)
             for (int64_t c = 0; c < C; ++c) chunk_mean[c] += x[r * C + c];
         const float inv_n = 1.0f / float(r1 - r0);
@@ -60,6 +61,7 @@ void channel_moments(double* mean, double* variance, const float* x, int64_t row
         for (int64_t r = r0; r < r1; ++r)
             for (int64_t c = 0; c < C; ++c) {
                 const float d = x[r * C + c] - chunk_mean[c];
+                deviations[c] += d;
                 squares[c] += d * d;
             }
     });
@@ -67,12 +69,13 @@ void channel_moments(double* mean, double* variance, const float* x, int64_t row
     std::fill(mean, mean + C, 0.0);
     std::fill(variance, variance + C, 0.0);
     for (int64_t k = 0; k < chunk_count(rows); ++k)
-        for (int64_t c = 0; c < C; ++c) mean[c] += chunk_rows(k) * chunks[k * 2 * C + c];
+        for (int64_t c = 0; c < C; ++c) mean[c] += chunk_rows(k) * chunks[k * 3 * C + c] + chunks[k * 3 * C + C + c];
     for (int64_t c = 0; c < C; ++c) mean[c] /= double(rows);
     for (int64_t k = 0; k < chunk_count(rows); ++k)
         for (int64_t c = 0; c < C; ++c) {
-            const double d = chunks[k * 2 * C + c] - mean[c];
-            variance[c] += chunks[k * 2 * C + C + c] + chunk_rows(k) * d * d;
+            const float* chunk = chunks + k * 3 * C;
+            const double offset = chunk[c] - mean[c];  // m_k − mean
+            variance[c] += chunk[2 * C + c] + 2.0 * offset * chunk[C + c] + chunk_rows(k) * offset * offset;
         }
     for (int64_t c = 0; c < C; ++c) variance[c] /= double(rows);
 }

@@ -379,6 +379,37 @@ TEST_CASE("BatchNormalization: batch statistics and Keras' moving averages in tr
     CHECK(m.non_trainable()[0] == doctest::Approx(0.4));  // inference leaves the statistics alone
 }
 
+TEST_CASE("BatchNormalization: exact batch statistics over many chunks of rows, far from zero, at any thread count") {
+    // 3 · 10 · 10 = 300 rows: four full chunks of 64 and a short one. A mean of 1000 and a
+    // variance near 0.08 is where a float Σx² − (Σx)²/n would lose every digit.
+    const int batch = 3, C = 2;
+    Rng noise(7);
+    std::vector<float> x(batch * 10 * 10 * C);
+    for (float& v : x) v = 1000.0f + float(noise.uniform()) - 0.5f;
+    double mean[C] = {}, variance[C] = {};
+    const int64_t rows = int64_t(x.size()) / C;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int c = 0; c < C; ++c) mean[c] += x[r * C + c] / double(rows);
+    for (int64_t r = 0; r < rows; ++r)
+        for (int c = 0; c < C; ++c) variance[c] += (x[r * C + c] - mean[c]) * (x[r * C + c] - mean[c]) / double(rows);
+    std::vector<float> first;
+    for (int threads : {1, 2, 3}) {
+        CAPTURE(threads);
+        set_num_threads(threads);
+        Model m(model_of({10, 10, C}, {layer("BatchNormalization", {{"momentum", 0.0}})}));  // moving = batch's
+        Rng rng(1);
+        m.init_weights(rng);
+        m.forward(x.data(), batch, true, &rng);
+        for (int c = 0; c < C; ++c) {
+            CHECK(m.non_trainable()[c] == doctest::Approx(mean[c]).epsilon(1e-7).scale(0));
+            CHECK(m.non_trainable()[C + c] == doctest::Approx(variance[c]).epsilon(1e-5).scale(0));
+        }
+        if (first.empty()) first = m.non_trainable();
+        CHECK(m.non_trainable() == first);
+    }
+    set_num_threads(1);
+}
+
 TEST_CASE("average pooling: 'same' averages only the cells inside; gradients for valid/same x stride 1/2") {
     Model m(model_of({3, 3, 1}, {layer("AveragePooling2D", {{"pool_size", 2}, {"padding", "same"}})}));
     std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
