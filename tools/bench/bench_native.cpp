@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
-#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -49,8 +49,8 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
 // Training img/s at each thread count: warm-up steps, then rounds of two chunks per count
 // (interleaved, so a change in the machine's load hits every count alike) until the time
 // budget; the median chunk of each count.
-json bench_training(const ModelSpec& spec, const Dataset& train, const std::vector<int>& counts, double budget) {
-    Model model(spec);
+json bench_training(ModelSpec spec, const Dataset& train, const std::vector<int>& counts, double budget) {
+    Model model(std::move(spec));
     Rng rng(1);
     model.init_weights(rng);
     TrainConfig config;
@@ -142,9 +142,9 @@ json bench_kernels(double budget_each) {
     return out;
 }
 
-json bench_layers(const ModelSpec& spec, double seconds_each, const std::vector<int>& counts) {
+json bench_layers(ModelSpec spec, double seconds_each, const std::vector<int>& counts) {
     json out = json::array();
-    for (const auto& t : bench::time_layers(2, seconds_each, counts, spec)) {
+    for (const auto& t : bench::time_layers(2, seconds_each, counts, std::move(spec))) {
         json wall = json::object();
         for (size_t c = 0; c < counts.size(); ++c) wall[std::to_string(counts[c])] = t.wall_ms[c];
         out.push_back({{"layer", t.layer}, {"pass", t.pass}, {"algorithm", t.algorithm}, {"ms", t.ms},
@@ -187,15 +187,14 @@ int main(int argc, char** argv) {
         }
     }
     try {
-        const std::optional<ModelSpec> spec = architecture_spec(model);
-        if (!spec) throw std::invalid_argument("--model " + model + ": no ready architecture of that name");
+        if (!architecture_spec(model)) throw std::invalid_argument("--model " + model + ": no ready architecture of that name");
         json out = {{"engine", "native"}, {"simd", bench::simd_name()},
                     {"lanes", bench::simd_lanes()}, {"model", model}};
         auto wanted = [&](const char* part) { return ("," + parts + ",").find(std::string(",") + part + ",") != std::string::npos; };
         if (wanted("peak")) out["peaks"] = measure_peaks(0.5);
         if (wanted("train")) {
             Dataset train = parse_idx(read_bytes(data + "/train-images-idx3-ubyte"), read_bytes(data + "/train-labels-idx1-ubyte"));
-            out["train"] = bench_training(*spec, train, counts, seconds);
+            out["train"] = bench_training(*architecture_spec(model), train, counts, seconds);
         }
         if (wanted("predict")) {
             Dataset test = parse_idx(read_bytes(data + "/t10k-images-idx3-ubyte"), read_bytes(data + "/t10k-labels-idx1-ubyte"));
@@ -203,7 +202,7 @@ int main(int argc, char** argv) {
         }
         set_num_threads(1);  // kernels and peaks: one core
         if (wanted("kernels")) out["kernels"] = bench_kernels(0.25);
-        if (wanted("layers")) out["layers"] = bench_layers(*spec, 0.3, counts);
+        if (wanted("layers")) out["layers"] = bench_layers(*architecture_spec(model), 0.3, counts);
         std::printf("%s\n", out.dump().c_str());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "cnn_bench: %s\n", e.what());

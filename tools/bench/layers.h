@@ -14,6 +14,7 @@
 #include <ctime>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -98,8 +99,8 @@ inline ConvGeometry conv_geometry(Layer& layer) {
 // Every pass of a training step of `spec`'s model: CPU time at 1 thread, then wall time at each
 // of `counts` (set_num_threads; a build without threads runs 1).
 inline std::vector<PassTiming> time_layers(int warmups, double seconds_each, const std::vector<int>& counts,
-                                           const ModelSpec& spec = basic_cnn_spec(), int64_t batch = kBatch) {
-    Model model(spec);
+                                           ModelSpec spec = basic_cnn_spec(), int64_t batch = kBatch) {
+    Model model(std::move(spec));
     Rng rng(1);
     model.init_weights(rng);
     const auto x = random_floats(batch * model.input_shape().size(), 3);
