@@ -4,8 +4,12 @@
 // moving = moving · momentum + batch · (1 − momentum), with the biased batch variance (Keras 3 and
 // TF.js). Inference normalises with the stored statistics.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <type_traits>
 #include <vector>
+
+#include <xsimd/xsimd.hpp>
 
 #include "core/parallel.h"
 #include "core/refuse.h"
@@ -37,6 +41,34 @@ const float* chunk_sums(int64_t rows, int64_t per_chunk, Chunk chunk) {
     return sums;
 }
 
+using fbatch = xsimd::batch<float>;
+constexpr int64_t kLanes = fbatch::size;
+
+// Channels c.. of a row at p, as one float or a batch of lanes.
+template <class V>
+V channels(const float* p) {
+    if constexpr (std::is_same_v<V, float>) return *p;
+    else return fbatch::load_unaligned(p);
+}
+inline void store(float* p, float v) { *p = v; }
+inline void store(float* p, fbatch v) { v.store_unaligned(p); }
+
+// sums [n, C] = Σ over rows [r0, r1) of the n terms that add(acc, i, c) adds into acc [n] for the
+// channels from c (i = r · C + c), a batch of lanes at a time (then one channel at a time) with the
+// sums kept in registers; each channel's sum runs in row order either way.
+template <int n, class Add>
+void row_sums(float* sums, int64_t r0, int64_t r1, int64_t C, Add add) {
+    const auto block = [&](auto zero, int64_t c) {
+        std::array<decltype(zero), n> acc;
+        acc.fill(zero);
+        for (int64_t r = r0; r < r1; ++r) add(acc, r * C + c, c);
+        for (int j = 0; j < n; ++j) store(sums + j * C + c, acc[j]);
+    };
+    int64_t c = 0;
+    for (; c + kLanes <= C; c += kLanes) block(fbatch(0.0f), c);
+    for (; c < C; ++c) block(0.0f, c);
+}
+
 // Rows [0, rows) of each of x [rows, C], y [rows, C]: y[r] = f(x[r]) over the thread pool.
 template <class Row>
 void for_rows(int64_t rows, Row row) {
@@ -53,17 +85,18 @@ void for_rows(int64_t rows, Row row) {
 //   Σ (x − mean)² = Σ_k [Σ_k (x − m_k)² + 2 (m_k − mean) · Σ_k (x − m_k) + n_k · (m_k − mean)²].
 void channel_moments(double* mean, double* variance, const float* x, int64_t rows, int64_t C) {
     const float* chunks = chunk_sums(rows, 3 * C, [&](int64_t, int64_t r0, int64_t r1, float* sums) {
-        float *chunk_mean = sums, *deviations = sums + C, *squares = sums + 2 * C;
-        for (int64_t r = r0; r < r1; ++r)
-            for (int64_t c = 0; c < C; ++c) chunk_mean[c] += x[r * C + c];
+        float* chunk_mean = sums;
+        row_sums<1>(chunk_mean, r0, r1, C, [&](auto& acc, int64_t i, int64_t) {
+            acc[0] += channels<std::decay_t<decltype(acc[0])>>(x + i);
+        });
         const float inv_n = 1.0f / float(r1 - r0);
         for (int64_t c = 0; c < C; ++c) chunk_mean[c] *= inv_n;
-        for (int64_t r = r0; r < r1; ++r)
-            for (int64_t c = 0; c < C; ++c) {
-                const float d = x[r * C + c] - chunk_mean[c];
-                deviations[c] += d;
-                squares[c] += d * d;
-            }
+        row_sums<2>(sums + C, r0, r1, C, [&](auto& acc, int64_t i, int64_t c) {  // deviations, squares
+            using V = std::decay_t<decltype(acc[0])>;
+            const V d = channels<V>(x + i) - channels<V>(chunk_mean + c);
+            acc[0] += d;
+            acc[1] += d * d;
+        });
     });
     const auto chunk_rows = [&](int64_t k) { return double(std::min(rows, (k + 1) * kChunkRows) - k * kChunkRows); };
     std::fill(mean, mean + C, 0.0);
@@ -102,13 +135,12 @@ void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy,
                         const float* inv_std, const float* gamma, int64_t rows, int64_t C, bool batch_statistics) {
     // Σ dy and Σ dy · x̂ per channel, with one read of dy and x.
     const float* chunks = chunk_sums(rows, 2 * C, [&](int64_t, int64_t r0, int64_t r1, float* sums) {
-        float *dy_sums = sums, *dy_xhat_sums = sums + C;
-        for (int64_t r = r0; r < r1; ++r)
-            for (int64_t c = 0; c < C; ++c) {
-                const float g = dy[r * C + c];
-                dy_sums[c] += g;
-                dy_xhat_sums[c] += g * ((x[r * C + c] - mean[c]) * inv_std[c]);
-            }
+        row_sums<2>(sums, r0, r1, C, [&](auto& acc, int64_t i, int64_t c) {  // Σ dy, Σ dy · x̂
+            using V = std::decay_t<decltype(acc[0])>;
+            const V g = channels<V>(dy + i);
+            acc[0] += g;
+            acc[1] += g * ((channels<V>(x + i) - channels<V>(mean + c)) * channels<V>(inv_std + c));
+        });
     });
     std::vector<double> sum_dy(C, 0.0), sum_dy_xhat(C, 0.0);
     for (int64_t k = 0; k < chunk_count(rows); ++k)
