@@ -29,9 +29,12 @@ int64_t slice_begin(int64_t n, int64_t grain, int slices, int s) {
 }
 
 // Before a thread sleeps it spins this long for what it waits for: within a training step the
-// jobs come microseconds apart, while waking a sleeping thread costs tens of microseconds (a
-// futex round trip natively, more through Atomics.wait in a browser).
-constexpr std::chrono::microseconds kSpinFor{50};
+// jobs come microseconds to a millisecond apart (a step's serial parts: kernel packing, the
+// optimizer's bookkeeping), while waking a sleeping thread costs tens of microseconds natively (a
+// futex round trip) and far more through Atomics.wait in a browser. Measured in headless Chromium
+// (npm run bench -- --browser, runs interleaved): 2 threads over 1 went from 1.40–1.54× with a
+// 50 µs spin to 1.50–1.98× with 1 ms. The cost is at most 1 ms of a core after the last job.
+constexpr std::chrono::microseconds kSpinFor{1000};
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
