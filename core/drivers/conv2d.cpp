@@ -94,20 +94,30 @@ void winograd_pass(float* y, const float* x, const float* kernel, const float* b
     });
 }
 
-// dbias [F] += Σ over rows of dz [rows, F], in groups of rows.
-void bias_gradient(float* dbias, const float* dz, int64_t rows, int64_t F) {
-    const int64_t groups = group_count(rows / kBiasGroupRows, kMaxGroups);
+// sum [n] += the terms of `items` items, summed in `groups` groups: add_range(first, last, partial)
+// adds items [first, last) into a zeroed partial [n], one thread per group; the partials are then
+// added in group order.
+template <class AddRange>
+void sum_in_groups(float* sum, int64_t n, int64_t items, int64_t groups, AddRange add_range) {
     thread_local AlignedBuffer partial_buffer;
-    float* partials = grown(partial_buffer, groups * F);
+    float* partials = grown(partial_buffer, groups * n);
     parallel_for(groups, 1, [&](int64_t g0, int64_t g1, int) {
         for (int64_t i = g0; i < g1; ++i) {
-            float* partial = partials + i * F;
-            std::fill(partial, partial + F, 0.0f);
-            for (int64_t r = group_start(rows, groups, i); r < group_start(rows, groups, i + 1); ++r)
-                for (int64_t f = 0; f < F; ++f) partial[f] += dz[r * F + f];
+            float* partial = partials + i * n;
+            std::fill(partial, partial + n, 0.0f);
+            add_range(group_start(items, groups, i), group_start(items, groups, i + 1), partial);
         }
     });
-    add_partials(dbias, partials, groups, F, F);
+    add_partials(sum, partials, groups, n, n);
+}
+
+// dbias [F] += Σ over rows of dz [rows, F], in groups of rows.
+void bias_gradient(float* dbias, const float* dz, int64_t rows, int64_t F) {
+    sum_in_groups(dbias, F, rows, group_count(rows / kBiasGroupRows, kMaxGroups),
+                  [&](int64_t r0, int64_t r1, float* partial) {
+                      for (int64_t r = r0; r < r1; ++r)
+                          for (int64_t f = 0; f < F; ++f) partial[f] += dz[r * F + f];
+                  });
 }
 
 }  // namespace
@@ -224,20 +234,13 @@ void conv2d_1channel_backward(float* dx, float* dkernel, float* dbias, const flo
     if (dbias) bias_gradient(dbias, dz, batch * g.out_pixels(), filters);
     // The kernel gradient in groups of images, each with its partial [KH, KW, 1, F]; the input
     // gradient of the same images while their dz is in cache.
-    const int64_t taps = int64_t(g.kernel_h) * g.kernel_w * filters, groups = group_count(batch, kMaxGroups);
-    thread_local AlignedBuffer partial_buffer;
-    float* partials = grown(partial_buffer, groups * taps);
-    parallel_for(groups, 1, [&](int64_t g0, int64_t g1, int) {
-        for (int64_t i = g0; i < g1; ++i) {
-            float* partial = partials + i * taps;
-            std::fill(partial, partial + taps, 0.0f);
-            for (int64_t b = group_start(batch, groups, i); b < group_start(batch, groups, i + 1); ++b) {
-                conv_1channel_backward_kernel(dz + b * out_size, x + b * in_size, g, filters, partial);
-                if (dx) conv_1channel_backward_input(dz + b * out_size, kernel, g, filters, dx + b * in_size);
-            }
+    const int64_t taps = int64_t(g.kernel_h) * g.kernel_w * filters;
+    sum_in_groups(dkernel, taps, batch, group_count(batch, kMaxGroups), [&](int64_t b0, int64_t b1, float* partial) {
+        for (int64_t b = b0; b < b1; ++b) {
+            conv_1channel_backward_kernel(dz + b * out_size, x + b * in_size, g, filters, partial);
+            if (dx) conv_1channel_backward_input(dz + b * out_size, kernel, g, filters, dx + b * in_size);
         }
     });
-    add_partials(dkernel, partials, groups, taps, taps);
 }
 
 void conv2d_im2col_forward(float* y, const float* x, const float* kernel, const float* bias, int64_t batch,
