@@ -81,8 +81,8 @@ describe('the layer editor: every layer the engine knows, and ready architecture
     assert.equal(await momentum.inputValue(), '0.99');
     await momentum.fill('0.9');
     await page.waitForFunction(() => window.cnnPlayground.state.layers[1].momentum === 0.9);
-    await page.locator('#json-io summary').click();
-    assert.match(await page.locator('#model-config').inputValue(), /"momentum": 0\.9\b/);
+    await page.locator('#json-io summary').click(); // the config is written when the details' toggle event comes
+    await page.waitForFunction(() => /"momentum": 0\.9\b/.test(document.querySelector('#model-config').value), null, { timeout: 5000 });
 
     await momentum.fill('1.5');
     const error = row(page, 'batch_normalization').locator('.layer-error');

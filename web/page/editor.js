@@ -99,13 +99,15 @@ export function startEditor(app, models, analyser) {
   // The Keras / TF.js layer config, out and in.
   const configText = /** @type {HTMLTextAreaElement} */ (byId('model-config'));
   const details = /** @type {HTMLDetailsElement} */ (byId('json-io'));
+  let exported = ''; // the text last written there: anything else is the user's own, and is kept
   function exportConfig() {
     const s = store.get();
-    configText.value = JSON.stringify(toKerasConfig(s.layers, { name: networkName(s) }), null, 2);
-    return configText.value;
+    exported = configText.value = JSON.stringify(toKerasConfig(s.layers, { name: networkName(s) }), null, 2);
+    return exported;
   }
+  // Opened, it shows the network as it is now, unless it holds text the user typed or pasted.
   details.addEventListener('toggle', () => {
-    if (details.open && !configText.value) exportConfig();
+    if (details.open && configText.value === exported) exportConfig();
   });
   byId('export-config').addEventListener('click', () => download('architecture.json', new Blob([exportConfig()], { type: 'application/json' })));
 
