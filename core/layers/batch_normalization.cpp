@@ -26,7 +26,7 @@ constexpr int64_t kChunkRows = 64;
 
 int64_t chunk_count(int64_t rows) { return (rows + kChunkRows - 1) / kChunkRows; }
 
-// chunk(k, r0, r1, sums) adds chunk k's rows [r0, r1) into its own zeroed sums [per_chunk] over
+// chunk(r0, r1, sums) adds a chunk's rows [r0, r1) into its own zeroed sums [per_chunk] over
 // the thread pool. Returns the chunks' sums [chunks, per_chunk], valid until the next call on
 // this thread.
 template <class Chunk>
@@ -36,7 +36,7 @@ const float* chunk_sums(int64_t rows, int64_t per_chunk, Chunk chunk) {
     float* sums = partial.data();
     parallel_for(chunk_count(rows), 1, [&](int64_t k0, int64_t k1, int) {
         for (int64_t k = k0; k < k1; ++k)
-            chunk(k, k * kChunkRows, std::min(rows, (k + 1) * kChunkRows), sums + k * per_chunk);
+            chunk(k * kChunkRows, std::min(rows, (k + 1) * kChunkRows), sums + k * per_chunk);
     });
     return sums;
 }
@@ -84,7 +84,7 @@ void for_rows(int64_t rows, Row row) {
 //   Σ x = Σ_k [n_k · m_k + Σ_k (x − m_k)],
 //   Σ (x − mean)² = Σ_k [Σ_k (x − m_k)² + 2 (m_k − mean) · Σ_k (x − m_k) + n_k · (m_k − mean)²].
 void channel_moments(double* mean, double* variance, const float* x, int64_t rows, int64_t C) {
-    const float* chunks = chunk_sums(rows, 3 * C, [&](int64_t, int64_t r0, int64_t r1, float* sums) {
+    const float* chunks = chunk_sums(rows, 3 * C, [&](int64_t r0, int64_t r1, float* sums) {
         float* chunk_mean = sums;
         row_sums<1>(chunk_mean, r0, r1, C, [&](auto& acc, int64_t i, int64_t) {
             acc[0] += channels<std::decay_t<decltype(acc[0])>>(x + i);
@@ -134,7 +134,7 @@ void batchnorm_forward(float* y, const float* x, const float* mean, const float*
 void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean,
                         const float* inv_std, const float* gamma, int64_t rows, int64_t C, bool batch_statistics) {
     // Σ dy and Σ dy · x̂ per channel, with one read of dy and x.
-    const float* chunks = chunk_sums(rows, 2 * C, [&](int64_t, int64_t r0, int64_t r1, float* sums) {
+    const float* chunks = chunk_sums(rows, 2 * C, [&](int64_t r0, int64_t r1, float* sums) {
         row_sums<2>(sums, r0, r1, C, [&](auto& acc, int64_t i, int64_t c) {  // Σ dy, Σ dy · x̂
             using V = std::decay_t<decltype(acc[0])>;
             const V g = channels<V>(dy + i);
